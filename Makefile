@@ -1,0 +1,70 @@
+# Broadsheet: `make run` serves a demo site, `make test` runs every test.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run dev test lint lock clean browser-deps
+
+help:
+	@echo "make run    serve a demo site on http://$(HOST):$(PORT) (SQLite under var/)"
+	@echo "make test   install development tools and run the whole test suite"
+	@echo "make lint   ruff and mypy"
+	@echo "make dev    Django's autoreloading development server"
+	@echo "make lock   refresh requirements/constraints.txt from the current environment"
+
+$(BIN)/python:
+	@python=$$(scripts/find-python) || exit 1; \
+	echo "Creating $(VENV) with $$python"; \
+	"$$python" -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: $(BIN)/python pyproject.toml requirements/constraints.txt
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-run
+	$(BIN)/pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	@touch $@
+
+run: $(VENV)/.installed-run
+	$(BIN)/broadsheet manage migrate --no-input -v 0
+	$(BIN)/broadsheet demo
+	@echo
+	@echo "  Site:   http://$(HOST):$(PORT)/"
+	@echo "  Admin:  http://$(HOST):$(PORT)/admin/  login: $$(cat var/admin-login.txt 2>/dev/null || echo 'see var/admin-login.txt')"
+	@echo
+	$(BIN)/broadsheet serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+dev: $(VENV)/.installed-dev
+	$(BIN)/broadsheet manage migrate --no-input -v 0
+	$(BIN)/broadsheet demo
+	DEBUG=true $(BIN)/broadsheet manage runserver $(HOST):$(PORT)
+
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'"; \
+		exit 1; \
+	fi
+
+test: $(VENV)/.installed-dev browser-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+
+lock: $(VENV)/.installed-dev
+	$(BIN)/pip freeze --exclude-editable | grep -v '^pip==' > requirements/constraints.txt
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info

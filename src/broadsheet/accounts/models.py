@@ -1,0 +1,43 @@
+"""Users, their preferences and their API tokens."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+API_TOKEN_BYTES = 30  # 40 URL-safe characters: beyond guessing, short enough to paste
+
+
+class User(AbstractUser):
+    """A person with an account. The role is the group they belong to (see roles.py)."""
+
+    email_confirmed = models.BooleanField(default=False)
+    bio = models.TextField(blank=True, max_length=2000)
+    preferences = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+
+def new_token_key() -> str:
+    return secrets.token_urlsafe(API_TOKEN_BYTES)
+
+
+class ApiToken(models.Model):
+    """The key a script sends as `Authorization: Token <key>`; one per user."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token"
+    )
+    key = models.CharField(max_length=64, unique=True, default=new_token_key)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"API token of {self.user}"

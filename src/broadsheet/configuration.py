@@ -1,0 +1,213 @@
+"""Read and validate the environment that configures a Broadsheet site.
+
+Every variable is checked when the settings load, so that a mistake stops the process at
+start with a message naming the variable, instead of failing on the first request.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import zoneinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+SQLITE_SCHEMES = {"sqlite"}
+POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
+REDIS_SCHEMES = {"redis", "rediss", "unix"}
+EMAIL_SCHEMES = {"smtp", "smtps", "submission", "console", "file", "memory", "dummy"}
+MIN_PRODUCTION_SECRET_KEY_LENGTH = 50  # Django's own deploy check asks for at least 50
+
+
+class ConfigurationError(ImproperlyConfigured):
+    """A variable of the environment has a value Broadsheet cannot use."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        self.variable = variable
+        super().__init__(f"{variable}: {problem}")
+
+
+def env_text(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+def env_flag(name: str, default: bool) -> bool:
+    raw = env_text(name)
+    if not raw:
+        return default
+    lowered = raw.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(name, f"expected true or false, got {raw!r}")
+
+
+def var_directory() -> Path:
+    """The folder for the embedded site's state: SQLite file, secret key, mail, cache."""
+    path = Path(env_text("BROADSHEET_VAR_DIR", "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def is_production() -> bool:
+    value = env_text("BROADSHEET_ENV", "development").lower()
+    if value not in {"development", "production"}:
+        raise ConfigurationError(
+            "BROADSHEET_ENV", f"expected development or production, got {value!r}"
+        )
+    return value == "production"
+
+
+def secret_key(var_dir: Path, production: bool) -> str:
+    key = env_text("SECRET_KEY")
+    if key:
+        if production and len(key) < MIN_PRODUCTION_SECRET_KEY_LENGTH:
+            raise ConfigurationError(
+                "SECRET_KEY",
+                f"must be at least {MIN_PRODUCTION_SECRET_KEY_LENGTH} random characters "
+                "in production",
+            )
+        return key
+    if production:
+        raise ConfigurationError(
+            "SECRET_KEY",
+            "is required when BROADSHEET_ENV=production "
+            '(generate one with: python -c "import secrets; print(secrets.token_urlsafe(64))")',
+        )
+    key_file = var_dir / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(64))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def database(var_dir: Path) -> dict[str, Any]:
+    raw = env_text("DATABASE_URL") or f"sqlite:///{var_dir / 'broadsheet.sqlite3'}"
+    scheme = urlsplit(raw).scheme
+    if scheme not in SQLITE_SCHEMES | POSTGRES_SCHEMES:
+        raise ConfigurationError(
+            "DATABASE_URL",
+            f"unsupported database {scheme or raw!r}; use sqlite:///path/to/file.sqlite3 "
+            "or postgres://user:password@host:5432/name",
+        )
+    try:
+        config: dict[str, Any] = dict(environ.Env.db_url_config(raw))
+    except Exception as error:  # the parser raises several kinds; each means a bad URL
+        raise ConfigurationError("DATABASE_URL", f"cannot be read ({error})") from error
+    if scheme in SQLITE_SCHEMES:
+        if not config.get("NAME"):
+            raise ConfigurationError("DATABASE_URL", "names no SQLite file")
+        config["OPTIONS"] = {
+            # WAL lets readers go on while one worker writes; IMMEDIATE takes the write lock
+            # at the start of a transaction so that concurrent writers wait instead of failing.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    else:
+        if not config.get("NAME"):
+            raise ConfigurationError("DATABASE_URL", "names no PostgreSQL database (…/dbname)")
+        config["ENGINE"] = "django.db.backends.postgresql"
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def caches(var_dir: Path) -> dict[str, Any]:
+    raw = env_text("REDIS_URL")
+    if raw:
+        scheme = urlsplit(raw).scheme
+        if scheme not in REDIS_SCHEMES:
+            raise ConfigurationError("REDIS_URL", f"expected redis://host:6379/0, got {raw!r}")
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": raw,
+                "KEY_PREFIX": "broadsheet",
+            }
+        }
+    # The embedded site runs several worker processes; a file cache is shared between them,
+    # where a local-memory cache would give each worker its own, stale, copy.
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(var_dir / "cache"),
+        }
+    }
+
+
+def allowed_hosts(production: bool) -> list[str]:
+    raw = env_text("ALLOWED_HOSTS")
+    if not raw:
+        if production:
+            raise ConfigurationError(
+                "ALLOWED_HOSTS", "is required in production: the host names the site answers to"
+            )
+        return ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    return [host.strip() for host in raw.split(",") if host.strip()]
+
+
+def site_time_zone() -> str:
+    name = env_text("SITE_TIME_ZONE", "UTC")
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigurationError(
+            "SITE_TIME_ZONE", f"unknown time zone {name!r} (use a name like America/New_York)"
+        ) from error
+    return name
+
+
+def mailers(var_dir: Path) -> dict[str, Any]:
+    """Django's MAILERS setting from EMAIL_URL; by default, mail is written to var/mail."""
+    raw = env_text("EMAIL_URL")
+    file_backend = {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(var_dir / "mail")},
+    }
+    if not raw:
+        return {"default": file_backend}
+    parts = urlsplit(raw)
+    if parts.scheme not in EMAIL_SCHEMES:
+        raise ConfigurationError(
+            "EMAIL_URL",
+            f"unsupported mail transport {parts.scheme or raw!r}; "
+            "use smtp://user:password@host:587, "
+            "smtps://…, console:, or file:///path",
+        )
+    if parts.scheme == "file":
+        if parts.path:
+            file_backend["OPTIONS"] = {"file_path": parts.path}
+        return {"default": file_backend}
+    simple = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "memory": "django.core.mail.backends.locmem.EmailBackend",
+        "dummy": "django.core.mail.backends.dummy.EmailBackend",
+    }
+    if parts.scheme in simple:
+        return {"default": {"BACKEND": simple[parts.scheme]}}
+    if not parts.hostname:
+        raise ConfigurationError(
+            "EMAIL_URL", "names no mail server (smtp://user:password@host:587)"
+        )
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise ConfigurationError("EMAIL_URL", "has a port that is not a number") from error
+    options: dict[str, Any] = {
+        "host": parts.hostname,
+        "port": port,
+        "username": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "timeout": 20,
+        "use_ssl": parts.scheme == "smtps",
+        "use_tls": parts.scheme == "submission" or "tls=true" in parts.query.lower(),
+    }
+    return {
+        "default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}
+    }

@@ -1,0 +1,49 @@
+"""The line under a post's title: "By <author> | (<site>) | <date>", as the site sets it."""
+
+from __future__ import annotations
+
+from string import Template
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from broadsheet.publishing.models import Post, SiteSettings
+
+
+def format_site_datetime(site: SiteSettings, value: object) -> str:
+    """A time in the site's zone and date format, e.g. "Wed Mar 08, 2017 at 01:44:31 PM EST"."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)  # type: ignore[arg-type]
+    return local.strftime(site.date_format)
+
+
+def author_links(post: Post) -> SafeString:
+    if post.byline:
+        return escape(post.byline)
+    return format_html_join(
+        " and ",
+        '<a href="{}" rel="author">{}</a>',
+        (
+            (reverse("publishing:author", kwargs={"username": author.username}), author.username)
+            for author in post.authors.all()
+        ),
+    )
+
+
+def render_byline(post: Post, site: SiteSettings) -> SafeString:
+    """The site's byline pattern with $authors, $site and $date filled in, all escaped."""
+    date_html = ""
+    if post.publish_at is not None:
+        date_html = format_html(
+            '<time datetime="{}">{}</time>',
+            post.publish_at.isoformat(),
+            format_site_datetime(site, post.publish_at),
+        )
+    pattern = Template(escape(site.byline_format))
+    filled = pattern.safe_substitute(
+        authors=author_links(post), site=escape(site.name), date=date_html
+    )
+    return mark_safe(filled)

@@ -1,0 +1,212 @@
+"""Writes on posts: one function per use case, called by the admin, the API and the demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from broadsheet.accounts.models import User
+from broadsheet.errors import InvalidInput, NotAllowed
+from broadsheet.markup import render_post_markdown
+from broadsheet.publishing.embeds import parse_video_url
+from broadsheet.publishing.models import (
+    MAX_POST_TEXT_LENGTH,
+    MAX_TITLE_LENGTH,
+    Post,
+    PostStatus,
+    Section,
+    Tag,
+)
+
+EDITABLE_POST_FIELDS = (
+    "title", "slug", "byline", "intro", "body", "status", "publish_at", "open_thread",
+    "comments_open", "video_url", "video_title", "sticky", "section",
+)  # fmt: skip
+
+
+@dataclass
+class SavedPost:
+    post: Post
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_can_edit_posts(user: Any) -> None:
+    if not (getattr(user, "is_authenticated", False) and user.has_perm("publishing.change_post")):
+        raise NotAllowed("Only editors may write or change posts.")
+
+
+def check_can_publish(user: Any) -> None:
+    if not user.has_perm("publishing.publish_post"):
+        raise NotAllowed("Only editors may publish or schedule posts.")
+
+
+def unique_slug(*, wanted: str, title: str, exclude_post_id: int | None = None) -> str:
+    """The wanted slug (or one made from the title), with -2, -3, … added on a clash."""
+    base = wanted.strip() or slugify(title)[: MAX_TITLE_LENGTH - 10].strip("-")
+    if not base:
+        base = "post"
+    try:
+        validate_slug(base)
+    except ValidationError as error:
+        raise InvalidInput(
+            f"Slug {base!r} may hold only letters, digits, hyphens and underscores."
+        ) from error
+    similar = Post.objects.filter(slug__startswith=base)
+    if exclude_post_id is not None:
+        similar = similar.exclude(pk=exclude_post_id)
+    taken = set(similar.values_list("slug", flat=True))
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{number}"
+        number += 1
+    return candidate
+
+
+def section_by_slug(slug: str | None) -> Section | None:
+    if not slug:
+        return None
+    section = Section.objects.filter(slug=slug).first()
+    if section is None:
+        known = ", ".join(Section.objects.values_list("slug", flat=True)) or "none yet"
+        raise InvalidInput(f"Unknown section {slug!r} (known sections: {known}).")
+    return section
+
+
+def tags_by_slug(slugs: Sequence[str]) -> list[Tag]:
+    tags = list(Tag.objects.filter(slug__in=slugs))
+    missing = sorted(set(slugs) - {tag.slug for tag in tags})
+    if missing:
+        raise InvalidInput(f"Unknown tags: {', '.join(missing)}. Create them in the admin first.")
+    return tags
+
+
+def check_post_content(*, title: str, intro: str, body: str, video_url: str) -> None:
+    """Raise InvalidInput, with a message for the editor, when a post cannot be stored."""
+    if not title.strip():
+        raise InvalidInput("A post needs a title.")
+    if len(title.strip()) > MAX_TITLE_LENGTH:
+        raise InvalidInput(f"The title is longer than {MAX_TITLE_LENGTH} characters.")
+    if not intro.strip():
+        raise InvalidInput("A post needs an intro.")
+    for label, text in (("intro", intro), ("extended part", body)):
+        if len(text) > MAX_POST_TEXT_LENGTH:
+            raise InvalidInput(
+                f"The {label} has {len(text):,} characters; the limit is {MAX_POST_TEXT_LENGTH:,}."
+            )
+    if video_url:
+        parse_video_url(video_url)
+
+
+def _validate_and_render(post: Post) -> list[str]:
+    post.title = post.title.strip()
+    check_post_content(title=post.title, intro=post.intro, body=post.body, video_url=post.video_url)
+    warnings = []
+    intro = render_post_markdown(post.intro)
+    body = render_post_markdown(post.body)
+    post.intro_html, post.body_html = intro.html, body.html
+    removed = intro.removed + [item for item in body.removed if item not in intro.removed]
+    if removed:
+        warnings.append(f"Removed HTML that posts may not contain: {', '.join(removed)}.")
+    if post.status != PostStatus.DRAFT and post.publish_at is None:
+        post.publish_at = timezone.now()
+    if post.status == PostStatus.PUBLISHED and post.publish_at and post.publish_at > timezone.now():
+        post.status = PostStatus.SCHEDULED
+    return warnings
+
+
+@transaction.atomic
+def save_post(
+    *,
+    editor: User,
+    post: Post,
+    authors: Iterable[User] | None = None,
+    tags: Iterable[Tag] | None = None,
+) -> SavedPost:
+    """Validate, render and store a post built by the admin form or the API."""
+    check_can_edit_posts(editor)
+    if post.status != PostStatus.DRAFT:
+        check_can_publish(editor)
+    warnings = _validate_and_render(post)
+    post.slug = unique_slug(wanted=post.slug, title=post.title, exclude_post_id=post.pk)
+    post.save()
+    if authors is not None:
+        post.authors.set(list(authors) or [editor])
+    elif not post.authors.exists():
+        post.authors.set([editor])
+    if tags is not None:
+        post.tags.set(list(tags))
+    return SavedPost(post=post, warnings=warnings)
+
+
+def create_post(
+    *,
+    editor: User,
+    title: str,
+    intro: str,
+    body: str = "",
+    slug: str = "",
+    authors: Sequence[User] = (),
+    byline: str = "",
+    section: Section | None = None,
+    tags: Sequence[Tag] = (),
+    status: str = PostStatus.DRAFT,
+    publish_at: datetime | None = None,
+    open_thread: bool = False,
+    comments_open: bool = True,
+    video_url: str = "",
+    video_title: str = "",
+    sticky: bool = False,
+) -> SavedPost:
+    if status not in PostStatus.values:
+        raise InvalidInput(f"Unknown status {status!r}; use draft, scheduled or published.")
+    post = Post(
+        title=title,
+        slug=slug,
+        byline=byline,
+        intro=intro,
+        body=body,
+        section=section,
+        status=status,
+        publish_at=publish_at,
+        open_thread=open_thread,
+        comments_open=comments_open,
+        video_url=video_url,
+        video_title=video_title,
+        sticky=sticky,
+    )
+    return save_post(editor=editor, post=post, authors=list(authors) or [editor], tags=tags)
+
+
+def update_post(
+    *,
+    editor: User,
+    post: Post,
+    changes: dict[str, Any],
+    tags: Sequence[Tag] | None = None,
+    authors: Sequence[User] | None = None,
+) -> SavedPost:
+    """Apply the given field changes; fields not named keep their value."""
+    unknown = set(changes) - set(EDITABLE_POST_FIELDS)
+    if unknown:
+        raise InvalidInput(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    if "status" in changes and changes["status"] not in PostStatus.values:
+        raise InvalidInput(
+            f"Unknown status {changes['status']!r}; use draft, scheduled or published."
+        )
+    for name, value in changes.items():
+        setattr(post, name, value)
+    return save_post(editor=editor, post=post, authors=authors, tags=tags)
+
+
+def set_comments_open(*, editor: User, post: Post, is_open: bool) -> None:
+    check_can_edit_posts(editor)
+    Post.objects.filter(pk=post.pk).update(comments_open=is_open)
+    post.comments_open = is_open

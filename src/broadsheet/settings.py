@@ -1,0 +1,176 @@
+"""Django settings for Broadsheet.
+
+Everything a site owner may change comes from the environment (see configuration.py and
+docs/configuration.md); the rest is fixed here. Site-level choices made in the admin (name,
+tagline, time zone, byline) live in publishing.SiteSettings instead.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.csp import CSP
+
+from broadsheet import configuration
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = configuration.var_directory()
+PRODUCTION = configuration.is_production()
+
+SECRET_KEY = configuration.secret_key(VAR_DIR, PRODUCTION)
+DEBUG = configuration.env_flag("DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise configuration.ConfigurationError("DEBUG", "must be off when BROADSHEET_ENV=production")
+ALLOWED_HOSTS = configuration.allowed_hosts(PRODUCTION)
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in configuration.env_text("CSRF_TRUSTED_ORIGINS").split(",")
+    if origin.strip()
+]
+
+INSTALLED_APPS = [
+    "broadsheet.theme",
+    "broadsheet.accounts",
+    "broadsheet.publishing",
+    "broadsheet.api",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "broadsheet.publishing.middleware.SiteSettingsMiddleware",
+    "broadsheet.theme.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "broadsheet.urls"
+WSGI_APPLICATION = "broadsheet.wsgi.application"
+ASGI_APPLICATION = "broadsheet.asgi.application"
+
+TEMPLATES = [
+    {
+        # Site pages use Jinja2: the architecture's measurements put it at about a fifth of
+        # the Django template language's cost per comment, which decides big threads.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "broadsheet.theme.templating.environment",
+            "context_processors": [
+                "broadsheet.theme.context_processors.page_context",
+            ],
+        },
+    },
+    {
+        # The admin and Django's own forms keep the Django template language.
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+
+DATABASES = {"default": configuration.database(VAR_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+CACHES = configuration.caches(VAR_DIR)
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "publishing:front_page"
+LOGOUT_REDIRECT_URL = "publishing:front_page"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = configuration.site_time_zone()
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# `broadsheet serve` collects static files once and serves them hashed and pre-compressed;
+# development and tests read them straight from the apps.
+STATIC_COLLECTED = configuration.env_flag("BROADSHEET_STATIC_COLLECTED", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+MEDIA_ROOT = VAR_DIR / "media"
+
+MAILERS = configuration.mailers(VAR_DIR)
+DEFAULT_FROM_EMAIL = configuration.env_text("DEFAULT_FROM_EMAIL", "broadsheet@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Posts and comments are text; nothing legitimate comes near this, and it bounds memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:", "https:"],
+    # Video players load only after the reader clicks a poster.
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = configuration.env_flag("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = False
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is the owner's own decision
+
+NINJA_PAGINATION_PER_PAGE = 20
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

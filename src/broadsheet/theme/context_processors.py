@@ -1,0 +1,21 @@
+"""What every site page knows: the site settings, the reader, messages and the CSP nonce."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.http import HttpRequest
+
+from broadsheet.publishing.models import Section
+from broadsheet.publishing.selectors import can_preview
+
+
+def page_context(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "site": request.site_settings,  # type: ignore[attr-defined]
+        "user": request.user,
+        "messages": get_messages(request),
+        "nav_sections": Section.objects.all,
+        "can_edit_posts": can_preview(request.user),
+    }

@@ -1,0 +1,45 @@
+"""Error pages that keep the site's look and say what went wrong."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from broadsheet.theme.middleware import ERROR_PAGE_TITLES
+
+
+def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    if not hasattr(request, "site"):
+        from broadsheet.publishing.selectors import get_site_settings
+
+        request.site_settings = get_site_settings()  # type: ignore[attr-defined]
+    return render(
+        request,
+        "theme/error.html",
+        {"title": ERROR_PAGE_TITLES.get(status, "Error"), "message": message},
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    message = "The request was malformed or too large (the limit is about 1 MB of text)."
+    return _error_page(request, 400, message)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, 403, str(exception) or "You may not do that.")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(
+        request, 404, "There is nothing at this address. It may have moved or been unpublished."
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        "<!doctype html><title>Server error</title><h1>Server error</h1>"
+        "<p>Something broke on our side. Nothing you saved was lost; "
+        "please try again in a minute.</p>",
+        status=500,
+    )
