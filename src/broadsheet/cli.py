@@ -41,6 +41,8 @@ def _port_problem(host: str, port: int) -> str | None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    # Collect, hash and compress static files here, once, for the workers to serve.
+    os.environ["BROADSHEET_STATIC_COLLECTED"] = "1"
     _setup_django()
     from django.core.management import call_command
 
@@ -49,7 +51,6 @@ def serve(args: argparse.Namespace) -> int:
         print(f"broadsheet serve: {problem}", file=sys.stderr)
         return 2
     call_command("collectstatic", interactive=False, verbosity=0)
-    os.environ["BROADSHEET_STATIC_COLLECTED"] = "1"
     print(f"Broadsheet is serving http://{args.host}:{args.port}/ with {args.workers} worker(s)")
     command = [
         sys.executable, "-m", PRODUCTION_SERVER,
@@ -109,7 +110,7 @@ def token(args: argparse.Namespace) -> int:
 
 
 def manage(args: argparse.Namespace) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "broadsheet.settings")
+    _setup_django()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["broadsheet manage", *args.arguments])
@@ -160,7 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.handler(args) or 0)
+    try:
+        return int(args.handler(args) or 0)
+    except Exception as error:
+        from django.db import DatabaseError
+
+        if isinstance(error, DatabaseError):
+            print(f"broadsheet: the database is not available: {error}".strip(), file=sys.stderr)
+            return 3
+        raise
 
 
 if __name__ == "__main__":

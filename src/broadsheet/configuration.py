@@ -163,9 +163,13 @@ def site_time_zone() -> str:
     return name
 
 
-def mailers(var_dir: Path) -> dict[str, Any]:
-    """Django's MAILERS setting from EMAIL_URL; by default, mail is written to var/mail."""
-    raw = env_text("EMAIL_URL")
+def mailers(var_dir: Path, production: bool) -> dict[str, Any]:
+    """Django's MAILERS setting from EMAIL_URL.
+
+    Without EMAIL_URL, a development site writes mail to var/mail and a production site hands
+    it to the machine's own mail server on localhost:25.
+    """
+    raw = env_text("EMAIL_URL") or ("smtp://localhost:25" if production else "")
     file_backend = {
         "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "OPTIONS": {"file_path": str(var_dir / "mail")},

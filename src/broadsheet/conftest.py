@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from broadsheet.accounts import services
 from broadsheet.accounts.models import User
@@ -40,3 +45,23 @@ def moderator(db: None) -> User:
 @pytest.fixture
 def admin_user(db: None) -> User:
     return make_user("ada_admin", Role.ADMIN)
+
+
+@pytest.fixture
+def page_queries(client: Client) -> Callable[[str], list[str]]:
+    """GET a page (after one warm-up request) and return the SQL it ran, for query-count pins."""
+
+    def run(url: str) -> list[str]:
+        assert client.get(url).status_code == 200
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return [query["sql"] for query in captured.captured_queries]
+
+    return run
+
+
+def same_query_count(small: list[str], large: list[str]) -> bool:
+    if len(small) != len(large):
+        print("Queries at the small size:", *small, sep="\n  ")
+        print("Queries at the large size:", *large, sep="\n  ")
+    return len(small) == len(large)

@@ -133,7 +133,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 MEDIA_ROOT = VAR_DIR / "media"
 
-MAILERS = configuration.mailers(VAR_DIR)
+MAILERS = configuration.mailers(VAR_DIR, PRODUCTION)
 DEFAULT_FROM_EMAIL = configuration.env_text("DEFAULT_FROM_EMAIL", "broadsheet@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -36,10 +39,24 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     )
 
 
+DATABASE_DOWN_RETRY_SECONDS = 30  # long enough for a database restart, short for a reader
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
+    """A self-contained page: the database, templates or site settings may be what failed."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError):
+        response = HttpResponse(
+            "<!doctype html><html lang=en><title>Database unavailable</title>"
+            "<h1>The database is not answering</h1>"
+            "<p>Nothing you saved was lost. Please try again in a minute.</p></html>",
+            status=503,
+        )
+        response["Retry-After"] = str(DATABASE_DOWN_RETRY_SECONDS)
+        return response
     return HttpResponse(
-        "<!doctype html><title>Server error</title><h1>Server error</h1>"
+        "<!doctype html><html lang=en><title>Server error</title><h1>Server error</h1>"
         "<p>Something broke on our side. Nothing you saved was lost; "
-        "please try again in a minute.</p>",
+        "please try again in a minute.</p></html>",
         status=500,
     )

@@ -1,0 +1,158 @@
+"""The `broadsheet` command, run as a site owner runs it: in a fresh process."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BROADSHEET = str(Path(sys.executable).parent / "broadsheet")
+
+
+def run(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(  # noqa: S603 - our own command with fixed arguments
+        [BROADSHEET, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    if check and result.returncode != 0:
+        pytest.fail(f"broadsheet {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@pytest.fixture
+def migrated_env(site_env: dict[str, str]) -> dict[str, str]:
+    run(site_env, "manage", "migrate", "--no-input", "-v", "0")
+    return site_env
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_help_lists_every_command(site_env):
+    output = run(site_env, "--help").stdout
+    for command in ("serve", "demo", "user", "token", "manage"):
+        assert command in output
+
+
+def test_demo_builds_the_site_once_and_a_second_run_adds_nothing(migrated_env):
+    first = run(migrated_env, "demo").stdout
+    assert "Added admin account" in first
+    second = run(migrated_env, "demo").stdout
+    assert "nothing was added" in second
+    login = (Path(migrated_env["BROADSHEET_VAR_DIR"]) / "admin-login.txt").read_text().split()
+    assert login[0] == "admin" and len(login[1]) >= 12
+
+
+def test_user_add_and_token_print_the_same_token_every_time(migrated_env):
+    created = run(
+        migrated_env, "user", "add", "nadia", "--email", "n@example.org",
+        "--password", "a long enough passphrase", "--role", "Editor",
+    )  # fmt: skip
+    assert "Created nadia (editor)" in created.stdout
+    first = run(migrated_env, "token", "nadia").stdout.strip()
+    assert len(first) >= 40
+    assert run(migrated_env, "token", "nadia").stdout.strip() == first
+
+
+def test_user_add_refuses_bad_input_with_a_message(migrated_env):
+    bad_role = run(
+        migrated_env, "user", "add", "x", "--email", "x@example.org",
+        "--password", "pw long enough ok", "--role", "overlord", check=False,
+    )  # fmt: skip
+    assert bad_role.returncode == 2
+    assert "Unknown role 'overlord'" in bad_role.stderr
+    weak = run(
+        migrated_env,
+        "user",
+        "add",
+        "y",
+        "--email",
+        "y@example.org",
+        "--password",
+        "123",
+        check=False,
+    )
+    assert weak.returncode == 2 and "Password:" in weak.stderr
+    missing = run(migrated_env, "token", "nobody", check=False)
+    assert missing.returncode == 2 and "no user 'nobody'" in missing.stderr
+
+
+def test_a_bad_variable_stops_the_command_with_its_name(site_env):
+    result = run({**site_env, "DATABASE_URL": "mysql://db/news"}, "manage", "check", check=False)
+    assert result.returncode != 0
+    assert "DATABASE_URL: unsupported database 'mysql'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_is_reported_plainly(site_env):
+    env = {**site_env, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/nothing"}
+    result = run(env, "demo", check=False)
+    assert result.returncode == 3
+    assert "the database is not available" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_mode_passes_djangos_deploy_checks(site_env):
+    env = {
+        **site_env,
+        "BROADSHEET_ENV": "production",
+        "SECRET_KEY": "k" * 20 + "Zq9-x_Yw3" * 5,
+        "ALLOWED_HOSTS": "news.example.org",
+    }
+    result = run(env, "manage", "check", "--deploy", "--fail-level", "WARNING", check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_serve_refuses_a_port_in_use(migrated_env):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(migrated_env, "serve", "--port", str(port), check=False)
+    assert result.returncode == 2
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+
+
+def test_serve_runs_the_production_server_with_compressed_static_files(migrated_env):
+    run(migrated_env, "demo")
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [BROADSHEET, "serve", "--port", str(port), "--workers", "1"],
+        env=migrated_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        page = ""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+                    page = response.read().decode()
+                    server_header = response.headers.get("server", "")
+                break
+            except OSError:  # not listening yet
+                time.sleep(0.2)
+        assert "County Jail Audit" in page
+        assert "granian" in server_header.lower()
+        stylesheet = page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
+        assert (
+            stylesheet.startswith("/static/theme/site.") and stylesheet != "/static/theme/site.css"
+        )
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}{stylesheet}", headers={"Accept-Encoding": "gzip"}
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            assert response.status == 200
+            assert response.headers.get("content-encoding") == "gzip"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
