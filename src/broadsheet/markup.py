@@ -7,6 +7,7 @@ sanitizer drops is reported back so that the editor is told instead of silently 
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -78,3 +79,45 @@ def render_post_markdown(source: str) -> RenderedMarkup:
     )
     removed = _disallowed_html(source, POST_TAGS, POST_ATTRIBUTES, _post_renderer)
     return RenderedMarkup(html=safe_html, removed=removed)
+
+
+COMMENT_TAGS = {
+    "p", "br", "em", "strong", "del", "a", "blockquote", "ul", "ol", "li", "code", "pre", "sup",
+    "sub",
+}  # fmt: skip
+COMMENT_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+COMMENT_LINK_REL = "nofollow ugc noopener"
+# Readers get a safe subset: no headings, images, tables or rules, which would let one comment
+# dress up as the article or pull in third-party images.
+_comment_renderer = (
+    MarkdownIt("commonmark", {"html": True})
+    .enable(["strikethrough"])
+    .disable(["heading", "lheading", "image", "hr", "table"], ignoreInvalid=True)
+)
+
+
+def render_comment_markdown(source: str) -> str:
+    """A reader's Markdown as sanitized HTML; raw HTML tags are removed, their text kept."""
+    return str(
+        nh3.clean(
+            _comment_renderer.render(source),
+            tags=COMMENT_TAGS,
+            attributes=COMMENT_ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel=COMMENT_LINK_REL,
+        )
+    )
+
+
+def plain_text(html_fragment: str) -> str:
+    """The words of an HTML fragment, without tags and with entities decoded."""
+    return html.unescape(nh3.clean(html_fragment, tags=set())).strip()
+
+
+def first_words(text: str, limit: int) -> str:
+    """The start of `text`, cut at a word boundary to at most `limit` characters."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0] if " " in words[: limit - 1] else words[: limit - 1]
+    return cut.rstrip(" ,.;:!?") + "…"

@@ -40,11 +40,17 @@ EDITOR_PERMISSIONS = [
     "publishing.view_tag",
 ]
 
+MODERATOR_PERMISSIONS = [
+    "discussion.moderate_comment",
+    "discussion.view_comment",
+    "discussion.change_comment",
+]
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
     Role.READER: [],
     Role.TRUSTED: [],
-    Role.MODERATOR: [],
-    Role.EDITOR: EDITOR_PERMISSIONS,
+    Role.MODERATOR: MODERATOR_PERMISSIONS,
+    Role.EDITOR: EDITOR_PERMISSIONS + MODERATOR_PERMISSIONS,
     Role.ADMIN: [],  # admins are superusers
 }
 STAFF_ROLES = {Role.MODERATOR, Role.EDITOR, Role.ADMIN}

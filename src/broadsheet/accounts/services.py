@@ -2,15 +2,51 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from broadsheet.accounts.models import ApiToken, User
 from broadsheet.accounts.roles import ROLE_ORDER, STAFF_ROLES, Role
-from broadsheet.errors import Conflict, InvalidInput
+from broadsheet.errors import BroadsheetError, Conflict, InvalidInput, NotFound
+
+logger = logging.getLogger(__name__)
+
+# Long enough to cover a weekend away from the inbox, short enough that an old mail lying
+# in a shared or leaked mailbox stops being a key to the account.
+CONFIRMATION_LINK_MAX_AGE = timedelta(days=3)
+# One fresh link a minute is plenty for a person and useless for flooding a mailbox.
+CONFIRMATION_RESEND_INTERVAL = timedelta(minutes=1)
+CONFIRMATION_SALT = "broadsheet.accounts.confirm_email"
+BIO_MAX_LENGTH = 2000  # as User.bio: a few paragraphs about oneself, not an essay
+
+
+@dataclass(frozen=True)
+class SiteAddress:
+    """Where the site is, for links in mail: services know no request, views build this."""
+
+    name: str
+    root_url: str  # e.g. "https://example.org/"
+
+    def absolute(self, path: str) -> str:
+        return self.root_url.rstrip("/") + path
+
+
+@dataclass(frozen=True)
+class ProfileUpdate:
+    user: User
+    email_changed: bool  # True when a confirmation link is on its way to the new address
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -27,33 +63,58 @@ def create_user(
     email_confirmed: bool = False,
     check_password_strength: bool = True,
 ) -> User:
-    """Create an account with the given role. Raises InvalidInput or Conflict."""
+    """Create an account with the given role. Raises InvalidInput or Conflict.
+
+    Each error carries a code naming the input at fault (username_*, email_*, password_*),
+    so a form can show it next to the right field.
+    """
     username = username.strip()
     email = email.strip()
     if not username:
-        raise InvalidInput("Username: a name is required.")
+        raise InvalidInput("Username: a name is required.", code="username_invalid")
     try:
         User._meta.get_field("username").run_validators(username)
     except ValidationError as error:
-        raise InvalidInput(f"Username: {_validation_message(error)}") from error
-    try:
-        validate_email(email)
-    except ValidationError as error:
-        raise InvalidInput(f"Email: {_validation_message(error)}") from error
+        raise InvalidInput(
+            f"Username: {_validation_message(error)}", code="username_invalid"
+        ) from error
+    _validate_email(email)
     if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"The username {username!r} is taken.")
-    if User.objects.filter(email__iexact=email).exists():
-        raise Conflict(f"An account with the email {email} exists already.")
+        raise Conflict(f"The username {username!r} is taken.", code="username_taken")
+    _check_email_is_free(email)
     user = User(username=username, email=email, email_confirmed=email_confirmed)
     if check_password_strength:
         try:
             validate_password(password, user)
         except ValidationError as error:
-            raise InvalidInput(f"Password: {_validation_message(error)}") from error
+            raise InvalidInput(
+                f"Password: {_validation_message(error)}", code="password_weak"
+            ) from error
     user.set_password(password)
-    user.save()
+    try:
+        # A concurrent registration may win the race between the check above and this save.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:
+        raise Conflict(f"The username {username!r} is taken.", code="username_taken") from error
     set_role(user=user, role=role)
     return user
+
+
+def _validate_email(email: str) -> None:
+    try:
+        # The model field's validators: a well-formed address that fits the column.
+        User._meta.get_field("email").run_validators(email)
+    except ValidationError as error:
+        raise InvalidInput(f"Email: {_validation_message(error)}", code="email_invalid") from error
+
+
+def _check_email_is_free(email: str, *, other_than: User | None = None) -> None:
+    holders = User.objects.filter(email__iexact=email)
+    if other_than is not None:
+        holders = holders.exclude(pk=other_than.pk)
+    if holders.exists():
+        raise Conflict(f"An account with the email {email} exists already.", code="email_taken")
 
 
 @transaction.atomic
@@ -70,3 +131,154 @@ def set_role(*, user: User, role: Role) -> None:
 def get_or_create_api_token(*, user: User) -> ApiToken:
     token, _ = ApiToken.objects.get_or_create(user=user)
     return token
+
+
+# Registration and email confirmation
+
+
+@transaction.atomic
+def register_reader(*, username: str, email: str, password: str, site: SiteAddress) -> User:
+    """Open a reader's account and mail a link that confirms the address.
+
+    Unconfirmed readers may log in; what they may not do yet (comment) is decided by the
+    services that need a confirmed address, so the account is usable at once.
+    """
+    user = create_user(username=username, email=email, password=password, role=Role.READER)
+    _queue_confirmation_mail(user=user, site=site)
+    return user
+
+
+def confirmation_token(user: User) -> str:
+    """A signed, timestamped token naming the user and the address it confirms."""
+    signer = signing.TimestampSigner(salt=CONFIRMATION_SALT)
+    return signer.sign_object({"user": user.pk, "email": user.email.lower()})
+
+
+@transaction.atomic
+def confirm_email(*, token: str) -> User:
+    """Mark the address in the token as confirmed. Safe to repeat.
+
+    Raises InvalidInput when the link was altered, has expired, or names an address the
+    account no longer uses; NotFound when the account is gone. Nothing changes then.
+    """
+    signer = signing.TimestampSigner(salt=CONFIRMATION_SALT)
+    try:
+        payload = signer.unsign_object(token, max_age=CONFIRMATION_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise InvalidInput(
+            f"This confirmation link has expired: links work for "
+            f"{CONFIRMATION_LINK_MAX_AGE.days} days. Log in and ask for a new one.",
+            code="confirmation_expired",
+        ) from None
+    except signing.BadSignature:
+        raise InvalidInput(
+            "This confirmation link is not valid; it may have been cut short when it was "
+            "copied. Open it straight from the mail, or log in and ask for a new one.",
+            code="confirmation_invalid",
+        ) from None
+    user = User.objects.select_for_update().filter(pk=payload["user"], is_active=True).first()
+    if user is None:
+        raise NotFound("The account this link was made for no longer exists.")
+    if user.email.lower() != payload["email"]:
+        raise InvalidInput(
+            "This link was sent to an address the account no longer uses. "
+            "Use the link in the newest mail, or log in and ask for a new one.",
+            code="confirmation_outdated",
+        )
+    if not user.email_confirmed:
+        user.email_confirmed = True
+        user.save(update_fields=["email_confirmed"])
+    return user
+
+
+def send_confirmation_again(*, user: User, site: SiteAddress) -> None:
+    """Mail a fresh confirmation link, at most once per CONFIRMATION_RESEND_INTERVAL."""
+    if user.email_confirmed:
+        raise Conflict(f"{user.email} is confirmed already.", code="confirmation_unneeded")
+    if not _claim_resend_slot(user):
+        raise BroadsheetError(
+            "A link was sent less than a minute ago; please wait for it, or try again in a minute.",
+            code="too_soon",
+            status=429,
+        )
+    _queue_confirmation_mail(user=user, site=site)
+
+
+def _resend_key(user: User) -> str:
+    return f"accounts:confirmation-sent:{user.pk}"
+
+
+def _claim_resend_slot(user: User) -> bool:
+    """False when a link went out within the interval; cache.add lets one request win."""
+    timeout = CONFIRMATION_RESEND_INTERVAL.total_seconds()
+    return bool(cache.add(_resend_key(user), True, timeout=timeout))
+
+
+def _queue_confirmation_mail(*, user: User, site: SiteAddress) -> None:
+    cache.set(_resend_key(user), True, timeout=CONFIRMATION_RESEND_INTERVAL.total_seconds())
+    context = {
+        "username": user.username,
+        "email": user.email,
+        "site_name": site.name,
+        "link": site.absolute(
+            reverse("accounts:confirm_email", kwargs={"token": confirmation_token(user)})
+        ),
+        "days": CONFIRMATION_LINK_MAX_AGE.days,
+    }
+    # After commit, so a rolled-back registration never mails a link to nothing; robust,
+    # so a mail server outage leaves the account usable (the reader can ask again).
+    transaction.on_commit(lambda: _send_confirmation_mail(context), robust=True)
+
+
+def _send_confirmation_mail(context: dict[str, object]) -> None:
+    subject = render_to_string("accounts/email/confirm_email_subject.txt", context)
+    body = render_to_string("accounts/email/confirm_email_body.txt", context)
+    send_mail(
+        " ".join(subject.split()),
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [str(context["email"])],
+    )
+
+
+# Profiles
+
+
+@transaction.atomic
+def update_profile(
+    *, user: User, bio: str, email: str, current_password: str, site: SiteAddress
+) -> ProfileUpdate:
+    """Save a person's bio and email address.
+
+    A new address needs the current password (whoever holds the address can reset the
+    password, so changing it is as sensitive as changing the password), starts unconfirmed
+    and gets a confirmation link.
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    bio = bio.strip()
+    email = email.strip()
+    if len(bio) > BIO_MAX_LENGTH:
+        raise InvalidInput(
+            f"Bio: at most {BIO_MAX_LENGTH} characters, please (this has {len(bio)}).",
+            code="bio_too_long",
+        )
+    email_changed = email.lower() != user.email.lower()
+    if email_changed:
+        if not user.check_password(current_password):
+            raise InvalidInput(
+                "Current password: that is not your password; it is needed to change "
+                "your email address.",
+                code="password_wrong",
+            )
+        _validate_email(email)
+        _check_email_is_free(email, other_than=user)
+    user.bio = bio
+    user.email = email
+    fields = ["bio", "email"]
+    if email_changed:
+        user.email_confirmed = False
+        fields.append("email_confirmed")
+    user.save(update_fields=fields)
+    if email_changed:
+        _queue_confirmation_mail(user=user, site=site)
+    return ProfileUpdate(user=user, email_changed=email_changed)

@@ -1,23 +1,191 @@
-"""Account pages. Registration, confirmation and profiles are filled in by the accounts work."""
+"""Account pages: registration, email confirmation, log-in additions and profiles.
 
+Django's own views handle log-in, log-out, password change and reset (see urls.py); the
+templates for them live in jinja2/registration/.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from broadsheet.accounts import selectors, services
+from broadsheet.accounts.forms import ProfileForm, RegistrationForm
 from broadsheet.accounts.models import User
+from broadsheet.accounts.roles import role_of
+from broadsheet.errors import BroadsheetError
+from broadsheet.publishing.selectors import visible_posts
+
+# Enough to show what someone writes; their author page lists everything.
+PROFILE_POST_COUNT = 10
+
+
+def _site_address(request: HttpRequest) -> services.SiteAddress:
+    return services.SiteAddress(
+        name=request.site_settings.name,  # type: ignore[attr-defined]
+        root_url=request.build_absolute_uri("/"),
+    )
+
+
+def _signed_in_user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User), "only for views behind login_required"
+    return request.user
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    """Open a reader's account and log them in at once; the mailed link confirms the address.
+
+    Unconfirmed readers may log in and read; services that need a confirmed address (posting
+    comments, in a later issue) refuse them, and each log-in and their profile remind them.
+    """
+    if request.user.is_authenticated:
+        return redirect("accounts:own_profile")
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            user = services.register_reader(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                site=_site_address(request),
+            )
+        except BroadsheetError as error:
+            form.add_domain_error(error)
+        else:
+            login(request, user)
+            messages.success(
+                request,
+                f"Welcome, {user.username}. We have sent a link to {user.email}: "
+                "open it to confirm your address.",
+            )
+            return redirect("accounts:own_profile")
+    return render(request, "accounts/register.html", {"form": form})
 
 
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
-    raise NotImplementedError
+    """Confirm on GET, straight from the mail.
+
+    Confirming is idempotent and proves only that the mailbox received the link, so a mail
+    scanner opening it first does no harm. It logs nobody in: a forwarded or leaked link
+    opens no session.
+    """
+    try:
+        user = services.confirm_email(token=token)
+    except BroadsheetError as error:
+        return render(
+            request,
+            "accounts/confirm_email_failed.html",
+            {"message": error.message},
+            status=error.status,
+        )
+    messages.success(request, f"Thank you: {user.email} is confirmed for {user.username}.")
+    if request.user.is_authenticated:
+        return redirect("accounts:own_profile")
+    return redirect("accounts:login")
 
 
+@login_required
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    user = _signed_in_user(request)
+    try:
+        services.send_confirmation_again(user=user, site=_site_address(request))
+    except BroadsheetError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"A new confirmation link is on its way to {user.email}.")
+    return redirect("accounts:own_profile")
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, which also reminds people whose address is still unconfirmed."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        user = form.get_user()
+        if isinstance(user, User) and not user.email_confirmed:
+            messages.warning(
+                self.request,
+                f"Your address {user.email} is not confirmed yet. Open the link we mailed "
+                "you, or ask for a new one on your profile page.",
+            )
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with the site's own name in the mail."""
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        self.extra_email_context = {"site_title": self.request.site_settings.name}  # type: ignore[attr-defined]
+        return super().form_valid(form)
+
+
+@login_required
 def own_profile(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:profile", username=request.user.get_username())
 
 
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    person = get_object_or_404(User, username=username, is_active=True)
-    return render(request, "accounts/profile.html", {"person": person})
+    person = selectors.person_named(username)
+    form = None
+    if request.user.is_authenticated and request.user.pk == person.pk:
+        form = ProfileForm(initial={"bio": person.bio, "email": person.email})
+    return _render_profile(request, person, form)
+
+
+@login_required
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    user = _signed_in_user(request)
+    if request.method != "POST":
+        return redirect("accounts:own_profile")
+    form = ProfileForm(request.POST)
+    if form.is_valid():
+        try:
+            update = services.update_profile(
+                user=user,
+                bio=form.cleaned_data["bio"],
+                email=form.cleaned_data["email"],
+                current_password=form.cleaned_data["current_password"],
+                site=_site_address(request),
+            )
+        except BroadsheetError as error:
+            form.add_domain_error(error)
+        else:
+            messages.success(request, "Your profile is saved.")
+            if update.email_changed:
+                messages.info(
+                    request,
+                    f"We have sent a link to {update.user.email}: open it to confirm "
+                    "your new address.",
+                )
+            return redirect("accounts:own_profile")
+    return _render_profile(request, user, form)
+
+
+def _render_profile(request: HttpRequest, person: User, form: ProfileForm | None) -> HttpResponse:
+    posts = (
+        visible_posts()
+        .filter(authors=person)
+        .order_by("-publish_at", "-id")
+        .only("title", "slug", "publish_at")[:PROFILE_POST_COUNT]
+    )
+    context: dict[str, Any] = {
+        "person": person,
+        "role": role_of(person),
+        "joined": timezone.localdate(person.date_joined),
+        "posts": list(posts),
+        "is_owner": form is not None,
+        "form": form,
+    }
+    return render(request, "accounts/profile.html", context)

@@ -51,6 +51,18 @@ class SiteSettings(models.Model):
         max_length=100, default=DEFAULT_DATE_FORMAT, help_text="A strftime pattern."
     )
     posts_per_page = models.PositiveSmallIntegerField(default=10)
+    comment_edit_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text="How long authors may edit their own comments."
+    )
+    allow_anonymous_comments = models.BooleanField(
+        default=False, help_text="Let people comment with a name and e-mail, without an account."
+    )
+    close_comments_after_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Close comments on posts older than this. Empty: never."
+    )
+    top_level_comments_per_page = models.PositiveSmallIntegerField(
+        default=0, help_text="Split big threads into pages of this many top-level comments. 0: off."
+    )
 
     class Meta:
         verbose_name = "site settings"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
-from broadsheet.errors import NotFound
+from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.publishing.models import Post, PostStatus, SiteSettings
 
 
@@ -88,3 +89,38 @@ def neighbours(post: Post) -> Neighbours:
         previous=posts.filter(earlier).order_by("-publish_at", "-id").first(),
         next=posts.filter(later).order_by("publish_at", "id").first(),
     )
+
+
+def listed_posts(*, user: Any, status: str | None = None) -> QuerySet[Post]:
+    """Newest first, with list relations: the visible posts, or an editor's drafts or scheduled.
+
+    `status` names the unpublished posts to list (PostStatus.DRAFT or SCHEDULED); only editors
+    may ask for them. Drafts may have no publish time, so they come newest-written first.
+    """
+    if status is None:
+        return newest_first(visible_posts())
+    if not can_preview(user):
+        raise NotAllowed("Only editors may list drafts and scheduled posts.")
+    if status not in (PostStatus.DRAFT, PostStatus.SCHEDULED):
+        raise InvalidInput(f"Unknown status {status!r}; use draft or scheduled.")
+    posts = Post.objects.filter(status=status)
+    if status == PostStatus.DRAFT:
+        return with_list_relations(posts.order_by("-created", "-id"))
+    return newest_first(posts)
+
+
+def post_for_editing(*, post_id: int) -> Post:
+    """The post, locked until the end of the transaction, for a change by an editor."""
+    post = Post.objects.select_for_update().filter(pk=post_id).first()
+    if post is None:
+        raise NotFound(f"There is no post {post_id}.")
+    return post
+
+
+def authors_by_username(usernames: Sequence[str]) -> list[User]:
+    """The active accounts with these usernames, in the order given; unknown names are refused."""
+    found = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    missing = sorted({name for name in usernames if name not in found or not found[name].is_active})
+    if missing:
+        raise InvalidInput(f"Unknown authors: {', '.join(missing)}. Use existing usernames.")
+    return list(dict.fromkeys(found[name] for name in usernames))

@@ -108,6 +108,15 @@ def check_post_content(*, title: str, intro: str, body: str, video_url: str) -> 
 def _validate_and_render(post: Post) -> list[str]:
     post.title = post.title.strip()
     check_post_content(title=post.title, intro=post.intro, body=post.body, video_url=post.video_url)
+    try:
+        # Lengths and formats of the short fields, as the model declares them.
+        post.clean_fields(exclude={"slug", "section", "intro_html", "body_html"})
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{name.replace('_', ' ')}: {' '.join(messages)}"
+            for name, messages in error.message_dict.items()
+        )
+        raise InvalidInput(problems) from error
     warnings = []
     intro = render_post_markdown(post.intro)
     body = render_post_markdown(post.body)
@@ -204,9 +213,3 @@ def update_post(
     for name, value in changes.items():
         setattr(post, name, value)
     return save_post(editor=editor, post=post, authors=authors, tags=tags)
-
-
-def set_comments_open(*, editor: User, post: Post, is_open: bool) -> None:
-    check_can_edit_posts(editor)
-    Post.objects.filter(pk=post.pk).update(comments_open=is_open)
-    post.comments_open = is_open

@@ -102,3 +102,8 @@ def test_update_post_changes_only_named_fields_and_rerenders(editor):
     assert saved.post.title == "A story"
     with pytest.raises(InvalidInput, match="cannot be changed"):
         services.update_post(editor=editor, post=post, changes={"comment_count": 5})
+
+
+def test_short_fields_longer_than_the_model_allows_are_refused(editor):
+    with pytest.raises(InvalidInput, match="byline: Ensure this value has at most 200"):
+        make_post(editor, byline="b" * 201)

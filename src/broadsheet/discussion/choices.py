@@ -1,0 +1,57 @@
+"""Which display mode and order a reader sees: the URL, else their saved choice, else defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+from broadsheet.discussion.display import DisplayMode
+from broadsheet.discussion.tree import SortOrder
+
+DEFAULT_DISPLAY = DisplayMode.NESTED
+DEFAULT_SORT = SortOrder.OLDEST
+CHOICE_COOKIE = "broadsheet_thread_view"
+CHOICE_COOKIE_AGE = 365 * 24 * 3600  # a reader's layout choice should outlive a session
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    display: DisplayMode
+    sort: SortOrder
+    from_url: bool
+
+
+def _display(value: Any) -> DisplayMode | None:
+    try:
+        return DisplayMode(str(value))
+    except ValueError:
+        return None
+
+
+def _sort(value: Any) -> SortOrder | None:
+    try:
+        return SortOrder(str(value))
+    except ValueError:
+        return None
+
+
+def saved_choice(request: HttpRequest) -> tuple[DisplayMode | None, SortOrder | None]:
+    user = request.user
+    if user.is_authenticated:
+        preferences = user.preferences or {}
+        return _display(preferences.get("display")), _sort(preferences.get("sort"))
+    display, _, sort = request.COOKIES.get(CHOICE_COOKIE, "").partition(":")
+    return _display(display), _sort(sort)
+
+
+def thread_view_for(request: HttpRequest) -> ThreadView:
+    url_display = _display(request.GET.get("display"))
+    url_sort = _sort(request.GET.get("sort"))
+    saved_display, saved_sort = saved_choice(request)
+    return ThreadView(
+        display=url_display or saved_display or DEFAULT_DISPLAY,
+        sort=url_sort or saved_sort or DEFAULT_SORT,
+        from_url=bool(url_display or url_sort),
+    )

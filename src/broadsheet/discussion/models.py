@@ -1,0 +1,115 @@
+"""Comments, their ratings, and each thread's counters.
+
+Everything a thread page needs is stored on the comment row (number, depth, sanitized HTML,
+rating average and count, reply count), so one ordered query yields a page and nothing is
+aggregated or rendered from Markdown at read time.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from broadsheet.publishing.models import Post
+
+MAX_SUBJECT_LENGTH = 100  # a headline for the comment, as Scoop sites had
+MAX_COMMENT_LENGTH = 20_000  # about 3,000 words: a long argument, not a pasted document
+MAX_ANONYMOUS_NAME_LENGTH = 80
+
+
+class CommentState(models.TextChoices):
+    VISIBLE = "visible", "Visible"
+    HELD = "held", "Held for moderation"
+    HIDDEN = "hidden", "Hidden"
+    DELETED = "deleted", "Deleted"
+
+
+class ThreadState(models.Model):
+    """Per-post counters: the last comment number given, and a version bumped on any change.
+
+    The row is locked while a number is given, so numbers are unique and never reused; the
+    version keys the cached pages of the thread.
+    """
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"thread of post {self.post_id}"
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    number = models.PositiveIntegerField()
+    depth = models.PositiveSmallIntegerField(default=0)
+    subject = models.CharField(max_length=MAX_SUBJECT_LENGTH)
+    body = models.TextField(max_length=MAX_COMMENT_LENGTH)
+    body_html = models.TextField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    author_name = models.CharField(max_length=MAX_ANONYMOUS_NAME_LENGTH, blank=True)
+    author_email = models.EmailField(blank=True, help_text="Anonymous commenters'; never shown.")
+    state = models.CharField(
+        max_length=10, choices=CommentState.choices, default=CommentState.VISIBLE
+    )
+    created = models.DateTimeField()
+    edited = models.DateTimeField(null=True, blank=True)
+    rating_count = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    rating_average = models.FloatField(null=True, blank=True)
+    reply_count = models.PositiveIntegerField(default=0)
+    submission_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["post", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "number"], name="comment_number_unique"),
+            models.UniqueConstraint(
+                fields=["post", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="comment_submission_once",
+            ),
+        ]
+        permissions = [("moderate_comment", "Can edit, delete and moderate anyone's comments")]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}?comment={self.pk}#comment-{self.pk}"
+
+    @property
+    def author_display_name(self) -> str:
+        if self.author_id is not None and self.author is not None:
+            return self.author.username
+        return self.author_name or "Anonymous"
+
+
+class Rating(models.Model):
+    """One reader's rating of one comment, 1 to 5 (0 is reserved for trusted readers' hide)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="ratings")
+    rater = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings_given"
+    )
+    value = models.PositiveSmallIntegerField()
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "rater"], name="one_rating_per_reader"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} for comment {self.comment_id}"

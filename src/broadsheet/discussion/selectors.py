@@ -1,0 +1,125 @@
+"""Reads on the discussion: one query for a thread's comments, then pure functions."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from broadsheet.discussion.display import Arrangement, DisplayMode, arrange
+from broadsheet.discussion.models import Comment, CommentState, Rating
+from broadsheet.discussion.services import is_moderator
+from broadsheet.discussion.tree import (
+    CommentNode,
+    CommentRow,
+    SortOrder,
+    build_comment_tree,
+    root_index_of,
+    row_sort_key,
+    sort_tree,
+)
+from broadsheet.publishing.models import Post
+
+ROW_FIELDS = (
+    "id", "parent_id", "number", "depth", "subject", "body_html", "author__username",
+    "author_name", "state", "created", "edited", "rating_average", "rating_count", "reply_count",
+)  # fmt: skip
+
+
+def visible_comments_filter(viewer: Any) -> Q:
+    """Visible comments, deleted ones (as placeholders), and held ones for their author."""
+    shown = Q(state__in=[CommentState.VISIBLE, CommentState.DELETED])
+    if is_moderator(viewer):
+        return shown | Q(state__in=[CommentState.HELD, CommentState.HIDDEN])
+    if getattr(viewer, "is_authenticated", False):
+        return shown | Q(state=CommentState.HELD, author_id=viewer.pk)
+    return shown
+
+
+def thread_rows(*, post: Post, viewer: Any) -> list[CommentRow]:
+    """Every comment of the post this viewer may see, oldest first, in one query."""
+    values = (
+        Comment.objects.filter(visible_comments_filter(viewer), post=post)
+        .order_by("number")
+        .values_list(*ROW_FIELDS)
+    )
+    return [CommentRow(*row) for row in values]
+
+
+def _drop_empty_placeholders(roots: list[CommentNode]) -> list[CommentNode]:
+    """Deleted comments stay only where they hold replies together."""
+
+    def keep(node: CommentNode) -> bool:
+        node.children = [child for child in node.children if keep(child)]
+        return node.row.state != CommentState.DELETED or bool(node.children)
+
+    return [root for root in roots if keep(root)]
+
+
+@dataclass
+class ThreadPage:
+    arrangement: Arrangement
+    display: DisplayMode
+    sort: SortOrder
+    page_number: int
+    page_count: int
+    total_shown: int
+    own_ratings: dict[int, int] = field(default_factory=dict)
+
+
+def thread_page(
+    *,
+    post: Post,
+    viewer: Any,
+    display: DisplayMode,
+    sort: SortOrder,
+    per_page: int = 0,
+    page_number: int = 1,
+    comment_id: int | None = None,
+) -> ThreadPage:
+    """The entries of one page of a thread in a display mode and order.
+
+    With per_page set, pages hold that many top-level comments (flat mode: that many
+    comments); a comment_id picks the page that holds that comment.
+    """
+    rows = thread_rows(post=post, viewer=viewer)
+    roots = _drop_empty_placeholders(build_comment_tree(rows))
+    if display is DisplayMode.FLAT:
+        roots = [CommentNode(row) for row in rows if row.state != CommentState.DELETED]
+        roots.sort(key=lambda node: row_sort_key(sort)(node.row))  # type: ignore[arg-type,return-value]
+    else:
+        roots = sort_tree(roots, sort)
+    page_count = 1
+    if per_page > 0 and roots:
+        page_count = math.ceil(len(roots) / per_page)
+        if comment_id is not None:
+            index = root_index_of(roots, comment_id)
+            if index is not None:
+                page_number = index // per_page + 1
+        page_number = min(max(page_number, 1), page_count)
+        roots = roots[(page_number - 1) * per_page : page_number * per_page]
+    else:
+        page_number = 1
+    arrangement = arrange(roots, display, sort)
+    own: dict[int, int] = {}
+    if getattr(viewer, "is_authenticated", False):
+        own = dict(
+            Rating.objects.filter(comment__post=post, rater=viewer).values_list(
+                "comment_id", "value"
+            )
+        )
+    return ThreadPage(
+        arrangement=arrangement,
+        display=display,
+        sort=sort,
+        page_number=page_number,
+        page_count=page_count,
+        total_shown=len(rows),
+        own_ratings=own,
+    )
+
+
+def comment_for_post(*, post: Post, comment_id: int) -> Comment | None:
+    return Comment.objects.filter(post=post, pk=comment_id).first()

@@ -1,0 +1,207 @@
+"""The post page with its discussion, and the HTML endpoints that write comments.
+
+The post page lives here rather than in publishing because it is where the discussion is:
+discussion depends on publishing, never the other way round.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from broadsheet.discussion import selectors, services
+from broadsheet.discussion.choices import CHOICE_COOKIE, CHOICE_COOKIE_AGE, thread_view_for
+from broadsheet.discussion.display import DISPLAY_LABELS, SORT_LABELS
+from broadsheet.discussion.forms import CommentForm, EditCommentForm
+from broadsheet.discussion.models import Comment
+from broadsheet.errors import BroadsheetError, InvalidInput
+from broadsheet.markup import render_comment_markdown
+from broadsheet.publishing import selectors as publishing_selectors
+from broadsheet.publishing.embeds import parse_video_url
+from broadsheet.publishing.models import Post, SiteSettings
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _site(request: HttpRequest) -> SiteSettings:
+    return request.site_settings  # type: ignore[attr-defined, no-any-return]
+
+
+def _page_response(
+    request: HttpRequest,
+    post: Post,
+    *,
+    form: CommentForm | None = None,
+    preview_html: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    site = _site(request)
+    view = thread_view_for(request)
+    thread = selectors.thread_page(
+        post=post,
+        viewer=request.user,
+        display=view.display,
+        sort=view.sort,
+        per_page=site.top_level_comments_per_page,
+        page_number=_int_or_none(request.GET.get("page")) or 1,
+        comment_id=_int_or_none(request.GET.get("comment")),
+    )
+    closed_reason = services.comments_closed_reason(post=post, site=site)
+    anonymous_allowed = site.allow_anonymous_comments
+    can_write = closed_reason is None and (request.user.is_authenticated or anonymous_allowed)
+    if form is None and can_write:
+        form = CommentForm(
+            anonymous=not request.user.is_authenticated,
+            initial={"parent": _int_or_none(request.GET.get("reply"))},
+        )
+    try:
+        video = parse_video_url(post.video_url) if post.video_url else None
+    except InvalidInput:
+        video = None
+    reply_to = None
+    parent_id = _int_or_none(form["parent"].value()) if form is not None else None
+    if parent_id:
+        reply_to = selectors.comment_for_post(post=post, comment_id=parent_id)
+    response = render(
+        request,
+        "discussion/post_page.html",
+        {
+            "post": post,
+            "neighbours": publishing_selectors.neighbours(post),
+            "video": video,
+            "is_preview": not publishing_selectors.is_visible(post),
+            "thread": thread,
+            "display_labels": DISPLAY_LABELS,
+            "sort_labels": SORT_LABELS,
+            "closed_reason": closed_reason,
+            "form": form if can_write else None,
+            "preview_html": preview_html,
+            "reply_to": reply_to,
+            "is_moderator": services.is_moderator(request.user),
+            "can_close": request.user.has_perm("publishing.change_post"),
+            "edit_minutes": site.comment_edit_minutes,
+        },
+        status=status,
+    )
+    if view.from_url:
+        if request.user.is_authenticated:
+            services.save_display_preferences(
+                user=request.user,
+                display=view.display.value,
+                sort=view.sort.value,
+            )
+        else:
+            response.set_cookie(
+                CHOICE_COOKIE,
+                f"{view.display.value}:{view.sort.value}",
+                max_age=CHOICE_COOKIE_AGE,
+                samesite="Lax",
+            )
+    return response
+
+
+def post_page(request: HttpRequest, slug: str) -> HttpResponse:
+    post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
+    return _page_response(request, post)
+
+
+@require_POST
+def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
+    form = CommentForm(request.POST, anonymous=not request.user.is_authenticated)
+    if not form.is_valid():
+        return _page_response(request, post, form=form, status=422)
+    data = form.cleaned_data
+    if "preview" in request.POST:
+        return _page_response(
+            request, post, form=form, preview_html=render_comment_markdown(data["body"])
+        )
+    try:
+        comment = services.post_comment(
+            post=post,
+            author=request.user,
+            subject=data["subject"],
+            body=data["body"],
+            parent_id=data.get("parent"),
+            anonymous_name=data.get("name") or "",
+            anonymous_email=data.get("email") or "",
+            submission_key=data.get("submission_key") or "",
+            site=_site(request),
+        )
+    except BroadsheetError as error:
+        form.add_error(None, error.message)
+        return _page_response(request, post, form=form, status=error.status)
+    return HttpResponseRedirect(comment.get_absolute_url())
+
+
+def _comment_or_404(comment_id: int) -> Comment:
+    return get_object_or_404(Comment.objects.select_related("post", "author"), pk=comment_id)
+
+
+@login_required
+def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment_or_404(comment_id)
+    services.check_can_edit_comment(user=request.user, comment=comment, site=_site(request))
+    if request.method == "POST":
+        form = EditCommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.edit_comment(
+                    comment=comment,
+                    editor=request.user,
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    site=_site(request),
+                )
+            except BroadsheetError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "Your changes are saved.")
+                return HttpResponseRedirect(comment.get_absolute_url())
+    else:
+        form = EditCommentForm(initial={"subject": comment.subject, "body": comment.body})
+    return render(request, "discussion/edit_comment.html", {"comment": comment, "form": form})
+
+
+@login_required
+def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment_or_404(comment_id)
+    services.check_can_delete_comment(user=request.user, comment=comment)
+    if request.method == "POST":
+        services.delete_comment(comment=comment, user=request.user)
+        messages.success(request, f"Comment #{comment.number} is deleted.")
+        return HttpResponseRedirect(comment.post.get_absolute_url() + "#comments")
+    return render(request, "discussion/delete_comment.html", {"comment": comment})
+
+
+@require_POST
+def rate_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = _comment_or_404(comment_id)
+    raw = request.POST.get("value", "")
+    if raw == "clear":
+        services.remove_rating(comment=comment, rater=request.user)
+    else:
+        value = _int_or_none(raw)
+        if value is None:
+            raise InvalidInput("Choose a rating from 1 to 5.")
+        services.rate_comment(comment=comment, rater=request.user, value=value)
+    return HttpResponseRedirect(comment.get_absolute_url())
+
+
+@require_POST
+def set_comments_open(request: HttpRequest, slug: str) -> HttpResponse:
+    post = get_object_or_404(Post, slug=slug)
+    is_open = request.POST.get("open") == "1"
+    services.set_comments_open(post=post, user=request.user, is_open=is_open)
+    messages.success(request, "Comments are open again." if is_open else "Comments are closed.")
+    return HttpResponseRedirect(post.get_absolute_url() + "#comments")
