@@ -8,13 +8,14 @@ WORKERS ?= 2
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test lint lock clean browser-deps
+.PHONY: help run dev test lint bench lock clean browser-deps
 
 help:
 	@echo "make run    serve a demo site on http://$(HOST):$(PORT) (SQLite under var/)"
 	@echo "make test   install development tools and run the whole test suite"
 	@echo "make lint   ruff and mypy"
 	@echo "make dev    Django's autoreloading development server"
+	@echo "make bench  thread-page benchmarks at 1,000 and 10,000 comments -> docs/performance.md"
 	@echo "make lock   refresh requirements/constraints.txt from the current environment"
 
 $(BIN)/python:
@@ -57,6 +58,9 @@ browser-deps:
 
 test: $(VENV)/.installed-dev browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

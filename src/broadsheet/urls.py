@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("broadsheet.accounts.urls")),
+    path("", include("broadsheet.discussion.urls")),
     path("", include("broadsheet.publishing.urls")),
 ]
 

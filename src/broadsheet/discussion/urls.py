@@ -5,6 +5,7 @@ from broadsheet.discussion import views
 app_name = "discussion"
 
 urlpatterns = [
+    path("posts/<slug:slug>/", views.post_page, name="post"),
     path("posts/<slug:slug>/comments/", views.post_comment, name="post_comment"),
     path("posts/<slug:slug>/comments/open/", views.set_comments_open, name="set_comments_open"),
     path("comments/<int:comment_id>/edit/", views.edit_comment, name="edit_comment"),

@@ -118,6 +118,16 @@ def post_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
+    try:
+        services.check_can_comment(user=request.user, post=post, site=_site(request))
+    except BroadsheetError as error:
+        if error.code != "comments_closed":
+            raise
+        # Closed while the reader was writing: show the page, the reason and their text.
+        form = CommentForm(request.POST, anonymous=not request.user.is_authenticated)
+        form.is_valid()
+        messages.error(request, error.message)
+        return _page_response(request, post, status=error.status)
     form = CommentForm(request.POST, anonymous=not request.user.is_authenticated)
     if not form.is_valid():
         return _page_response(request, post, form=form, status=422)

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from broadsheet.publishing.models import Post, SiteSettings
 
 
-def format_site_datetime(site: SiteSettings, value: object) -> str:
+def format_site_datetime(value: object, site: SiteSettings) -> str:
     """A time in the site's zone and date format, e.g. "Wed Mar 08, 2017 at 01:44:31 PM EST"."""
     if value is None:
         return ""
@@ -40,7 +40,7 @@ def render_byline(post: Post, site: SiteSettings) -> SafeString:
         date_html = format_html(
             '<time datetime="{}">{}</time>',
             post.publish_at.isoformat(),
-            format_site_datetime(site, post.publish_at),
+            format_site_datetime(post.publish_at, site),
         )
     pattern = Template(escape(site.byline_format))
     filled = pattern.safe_substitute(

@@ -156,7 +156,7 @@ class Post(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("publishing:post", kwargs={"slug": self.slug})
+        return reverse("discussion:post", kwargs={"slug": self.slug})
 
     @property
     def has_extended_part(self) -> bool:

@@ -6,7 +6,6 @@ app_name = "publishing"
 
 urlpatterns = [
     path("", views.front_page, name="front_page"),
-    path("posts/<slug:slug>/", views.post_detail, name="post"),
     path("section/<slug:slug>/", views.section_posts, name="section"),
     path("tag/<slug:slug>/", views.tag_posts, name="tag"),
     path("author/<str:username>/", views.author_posts, name="author"),

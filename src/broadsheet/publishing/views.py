@@ -8,9 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from broadsheet.accounts.models import User
-from broadsheet.errors import InvalidInput
 from broadsheet.publishing import selectors
-from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import Post, Section, Tag
 
 
@@ -59,22 +57,4 @@ def open_threads(request: HttpRequest) -> HttpResponse:
         posts,
         heading="Open threads",
         description="Posts for free discussion: bring your own topic.",
-    )
-
-
-def post_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    post = selectors.post_for_reader(slug=slug, user=request.user)
-    try:
-        video = parse_video_url(post.video_url) if post.video_url else None
-    except InvalidInput:
-        video = None
-    return render(
-        request,
-        "publishing/post_detail.html",
-        {
-            "post": post,
-            "neighbours": selectors.neighbours(post),
-            "video": video,
-            "is_preview": not selectors.is_visible(post),
-        },
     )

@@ -18,6 +18,8 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 def environment(**options: Any) -> Environment:
     options.setdefault("autoescape", True)
     options["undefined"] = StrictUndefined
+    options.setdefault("trim_blocks", True)
+    options.setdefault("lstrip_blocks", True)
     env = Environment(**options)  # noqa: S701 - autoescape is set just above
     env.globals.update({"url": url, "static": static, "byline": render_byline})
     env.filters.update({"site_datetime": format_site_datetime})

@@ -1,0 +1,1 @@
+"""`make bench`: performance benchmarks of Broadsheet's hardest pages."""

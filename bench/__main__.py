@@ -1,0 +1,206 @@
+"""Measure the thread page on generated threads and write docs/performance.md.
+
+For each thread size and display mode: the server time of a cold post page (no page cache;
+rendered by Django in this process, without network), as the median over N requests, and
+its SQL query count.
+
+    python -m bench [--sizes 1000 10000] [--requests 20] [--database-url URL] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+REPORT = REPO / "docs" / "performance.md"
+MARKER = "<!-- bench:thread-page -->"
+TARGETS_MS = {1_000: 60, 10_000: 600}
+
+
+@dataclass
+class Measurement:
+    size: int
+    display: str
+    median_ms: float
+    p90_ms: float
+    queries: int
+    kilobytes: int
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000])
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--database-url", default="", help="default: a new SQLite file")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    return parser.parse_args()
+
+
+def set_up_django(database_url: str) -> None:
+    var_dir = tempfile.mkdtemp(prefix="broadsheet-bench-")
+    os.environ["BROADSHEET_VAR_DIR"] = var_dir
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{var_dir}/bench.sqlite3"
+    os.environ.pop("REDIS_URL", None)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "broadsheet.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def build_threads(sizes: list[int]) -> dict[int, str]:
+    from broadsheet.accounts import services as accounts
+    from broadsheet.accounts.roles import Role
+    from broadsheet.discussion.sample_threads import generate_thread
+    from broadsheet.publishing import services as publishing
+
+    editor = accounts.create_user(
+        username="bench_editor",
+        email="bench@example.org",
+        password="bench password 1",
+        role=Role.EDITOR,
+        check_password_strength=False,
+    )
+    readers = [
+        accounts.create_user(
+            username=f"reader{number}",
+            email=f"reader{number}@example.org",
+            password="bench password 1",
+            check_password_strength=False,
+        )
+        for number in range(50)
+    ]
+    urls = {}
+    for size in sizes:
+        post = publishing.create_post(
+            editor=editor,
+            title=f"Open thread with {size} comments",
+            intro="An open thread for the benchmark.",
+            status="published",
+            open_thread=True,
+        ).post
+        started = time.perf_counter()
+        generate_thread(post=post, authors=readers, count=size, seed=size)
+        print(f"generated {size} comments in {time.perf_counter() - started:.1f} s", flush=True)
+        urls[size] = post.get_absolute_url()
+    return urls
+
+
+def measure(url: str, size: int, display: str, requests: int) -> Measurement:
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    page_url = f"{url}?display={display}"
+    response = client.get(page_url)  # warm the code path, not a page cache (there is none)
+    assert response.status_code == 200, response.status_code
+    with CaptureQueriesContext(connection) as captured:
+        client.get(page_url)
+    times = []
+    for _ in range(requests):
+        reset_queries()
+        started = time.perf_counter()
+        response = client.get(page_url)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return Measurement(
+        size=size,
+        display=display,
+        median_ms=statistics.median(times),
+        p90_ms=times[int(len(times) * 0.9) - 1],
+        queries=len(captured),
+        kilobytes=len(response.content) // 1024,
+    )
+
+
+def machine_description(database_url: str) -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite (WAL)"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"{database}, {platform.system()} {platform.release()}"
+    )
+
+
+def write_report(rows: list[Measurement], command: str, machine: str) -> None:
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    ).stdout.strip()
+    lines = [
+        MARKER,
+        "## Thread page, cold (no page cache), server time",
+        "",
+        f"Command: `{command}` at commit {commit or 'unknown'}, {time.strftime('%Y-%m-%d')}.",
+        f"Machine: {machine}.",
+        "",
+        "| comments | display | median ms | p90 ms | target ms | SQL queries | page KB |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        target = TARGETS_MS.get(row.size, "")
+        lines.append(
+            f"| {row.size:,} | {row.display} | {row.median_ms:.1f} | {row.p90_ms:.1f} | "
+            f"{target} | {row.queries} | {row.kilobytes:,} |"
+        )
+    lines.append(MARKER)
+    section = "\n".join(lines)
+    text = REPORT.read_text() if REPORT.exists() else "# Performance\n\n"
+    if MARKER in text:
+        before, _, rest = text.partition(MARKER)
+        _, _, after = rest.partition(MARKER)
+        text = before + section + after
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    REPORT.write_text(text)
+
+
+def main() -> int:
+    arguments = parse_arguments()
+    set_up_django(arguments.database_url)
+    from broadsheet.discussion.display import DisplayMode
+
+    urls = build_threads(arguments.sizes)
+    rows = []
+    for size, url in urls.items():
+        for display in DisplayMode:
+            row = measure(url, size, display.value, arguments.requests)
+            rows.append(row)
+            print(
+                f"{size:>6} comments  {display.value:<9} median {row.median_ms:7.1f} ms  "
+                f"p90 {row.p90_ms:7.1f} ms  {row.queries} queries  {row.kilobytes} KB",
+                flush=True,
+            )
+    if not arguments.no_write:
+        command = (
+            "make bench" if len(sys.argv) == 1 else "python -m bench " + " ".join(sys.argv[1:])
+        )
+        write_report(rows, command, machine_description(os.environ["DATABASE_URL"]))
+        print(f"wrote {REPORT.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,118 @@
+"""Browser journeys: a real Chromium, driven by Playwright, against pytest-django's live server.
+
+Playwright's own browser downloads are not used: the tests launch Debian's Chromium, and
+fail (not skip) when it is missing, so a machine without it cannot pass the suite silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from broadsheet.accounts.roles import Role
+from broadsheet.accounts.services import create_user
+from broadsheet.publishing.demo import build_demo_site
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Long enough for a slow machine, short enough that a missing element fails in seconds.
+ACTION_TIMEOUT_MS = 10_000
+PASSWORD = "a browser test password 7"
+
+HERE = Path(__file__).parent
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the journeys `browser` and run them after every other test (see below why)."""
+    journeys = [item for item in items if HERE in Path(item.path).parents]
+    others = [item for item in items if HERE not in Path(item.path).parents]
+    for item in journeys:
+        item.add_marker(pytest.mark.browser)
+    items[:] = others + journeys
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _allow_orm_calls_beside_playwrights_event_loop() -> Iterator[None]:
+    """Let Django's ORM run in the thread where Playwright's sync API keeps an event loop.
+
+    Django refuses database calls while a loop runs in the thread. The loop lives until the
+    end of the session, so the journeys run last, and the variable is set only once they
+    start: tests that launch `broadsheet` in a subprocess would otherwise inherit it, and
+    `check --deploy` rejects it.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"The browser tests need Chromium at {CHROMIUM}; install it with "
+            "'apt-get install chromium' (or run 'make browser-deps').",
+            pytrace=False,
+        )
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url() -> None:
+    """No base address: tests build theirs from the live server's, whose port is random.
+
+    This also stands in for pytest-playwright's fallback fixture, which pytest deprecates.
+    """
+    return None
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture
+def site_url(live_server: Any) -> str:
+    """The live server's address; asking for it gives the test a transactional database."""
+    return str(live_server.url)
+
+
+@pytest.fixture
+def demo_site(site_url: str) -> str:
+    """The invented demo site (`broadsheet demo`), with its audit and video stories."""
+    build_demo_site()
+    return site_url
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+
+
+@pytest.fixture
+def editor_login(site_url: str) -> Login:
+    """An account with the editor role, and what to type on a login page."""
+    user = create_user(
+        username="ed_editor",
+        email="ed_editor@example.org",
+        password=PASSWORD,
+        role=Role.EDITOR,
+        email_confirmed=True,
+        check_password_strength=False,
+    )
+    return Login(username=user.username, password=PASSWORD)
