@@ -7,7 +7,8 @@ import tempfile
 
 # Before Django reads its settings: tests keep their secret key, mail and file cache apart
 # from a developer's running site.
-os.environ.setdefault("BROADSHEET_VAR_DIR", tempfile.mkdtemp(prefix="broadsheet-test-var-"))
+# Every process gets its own (pytest-xdist workers inherit the parent's environment).
+os.environ["BROADSHEET_VAR_DIR"] = tempfile.mkdtemp(prefix="broadsheet-test-var-")
 
 import pytest
 

@@ -7,6 +7,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 
 API_TOKEN_BYTES = 30  # 40 URL-safe characters: beyond guessing, short enough to paste
 
@@ -20,6 +21,22 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
+        # The services check these too, for a friendly message; the database is what stops
+        # two registrations racing, and anything that skips the services (admin, shell).
+        # Many accounts may have no address at all, so only non-empty ones must differ.
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="username_unique_ci",
+                violation_error_message="A user with that username already exists.",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="email_unique_ci",
+                violation_error_message="A user with that email address already exists.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.username

@@ -79,8 +79,7 @@ def create_user(
             f"Username: {_validation_message(error)}", code="username_invalid"
         ) from error
     _validate_email(email)
-    if User.objects.filter(username__iexact=username).exists():
-        raise Conflict(f"The username {username!r} is taken.", code="username_taken")
+    _check_username_is_free(username)
     _check_email_is_free(email)
     user = User(username=username, email=email, email_confirmed=email_confirmed)
     if check_password_strength:
@@ -92,11 +91,11 @@ def create_user(
             ) from error
     user.set_password(password)
     try:
-        # A concurrent registration may win the race between the check above and this save.
         with transaction.atomic():
             user.save()
-    except IntegrityError as error:
-        raise Conflict(f"The username {username!r} is taken.", code="username_taken") from error
+    except IntegrityError:
+        _explain_refused_save(username=username, email=email)
+        raise
     set_role(user=user, role=role)
     return user
 
@@ -109,12 +108,31 @@ def _validate_email(email: str) -> None:
         raise InvalidInput(f"Email: {_validation_message(error)}", code="email_invalid") from error
 
 
+def _check_username_is_free(username: str) -> None:
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(f"The username {username!r} is taken.", code="username_taken")
+
+
 def _check_email_is_free(email: str, *, other_than: User | None = None) -> None:
     holders = User.objects.filter(email__iexact=email)
     if other_than is not None:
         holders = holders.exclude(pk=other_than.pk)
     if holders.exists():
         raise Conflict(f"An account with the email {email} exists already.", code="email_taken")
+
+
+def _explain_refused_save(
+    *, username: str | None = None, email: str, other_than: User | None = None
+) -> None:
+    """Raise the Conflict behind an IntegrityError, if a taken name or address is the cause.
+
+    A concurrent request can take the name or address between the checks and the save; the
+    database's constraints then refuse the save, and the same checks, run again, now see the
+    winner and say which. Any other cause is left to the caller to re-raise.
+    """
+    if username is not None:
+        _check_username_is_free(username)
+    _check_email_is_free(email, other_than=other_than)
 
 
 @transaction.atomic
@@ -278,7 +296,12 @@ def update_profile(
     if email_changed:
         user.email_confirmed = False
         fields.append("email_confirmed")
-    user.save(update_fields=fields)
+    try:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+    except IntegrityError:
+        _explain_refused_save(email=email, other_than=user)
+        raise
     if email_changed:
         _queue_confirmation_mail(user=user, site=site)
     return ProfileUpdate(user=user, email_changed=email_changed)

@@ -1,7 +1,8 @@
 """Account pages: registration, email confirmation, log-in additions and profiles.
 
-Django's own views handle log-in, log-out, password change and reset (see urls.py); the
-templates for them live in jinja2/registration/.
+Django's own views handle log-in, log-out, password change and reset (see urls.py). Each
+names its template under accounts/ explicitly: Jinja2 is searched first, so a template of
+ours under Django's default names (registration/...) would replace the admin's own pages.
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
 class LoginView(auth_views.LoginView):
     """Django's log-in, which also reminds people whose address is still unconfirmed."""
 
+    template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
@@ -125,6 +127,11 @@ class LoginView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, with the site's own name in the mail."""
+
+    template_name = "accounts/password_reset_form.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    html_email_template_name = None  # plain text only, like the confirmation mail
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
         self.extra_email_context = {"site_title": self.request.site_settings.name}  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ from ninja import NinjaAPI, Router
 
 from broadsheet.api.auth import SIGNED_IN
 from broadsheet.api.errors import error_body, install_error_handlers
+from broadsheet.discussion.api import router as discussion_router
 from broadsheet.errors import NotFound
 from broadsheet.publishing.api import router as posts_router
 
@@ -81,6 +82,7 @@ def index(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/posts", posts_router)
+api.add_router("", discussion_router)  # /posts/{id}/comments and /comments/{id}
 
 # Mounted last, so that it only sees the addresses no endpoint above took.
 unknown_addresses = Router()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
 from string import Template
 
 from django.urls import reverse
@@ -10,6 +13,23 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from broadsheet.publishing.models import Post, SiteSettings
+
+
+@dataclass(frozen=True)
+class SiteClock:
+    """Formats times in the site's zone and pattern; built once per page, called per comment."""
+
+    zone: zoneinfo.ZoneInfo
+    pattern: str
+
+    def __call__(self, value: datetime | None) -> str:
+        if value is None:
+            return ""
+        return value.astimezone(self.zone).strftime(self.pattern)
+
+
+def site_clock(site: SiteSettings) -> SiteClock:
+    return SiteClock(zoneinfo.ZoneInfo(site.time_zone), site.date_format)
 
 
 def format_site_datetime(value: object, site: SiteSettings) -> str:

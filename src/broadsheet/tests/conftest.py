@@ -14,7 +14,14 @@ def site_env(tmp_path: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_SETTINGS_MODULE",
+            "SECRET_KEY",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests; never for a real site
+        }
     }
     env["BROADSHEET_VAR_DIR"] = str(tmp_path / "var")
     return env

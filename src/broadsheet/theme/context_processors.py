@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
 
+from broadsheet.publishing.bylines import site_clock
 from broadsheet.publishing.models import Section
 from broadsheet.publishing.selectors import can_preview
 
@@ -14,6 +15,7 @@ from broadsheet.publishing.selectors import can_preview
 def page_context(request: HttpRequest) -> dict[str, Any]:
     return {
         "site": request.site_settings,  # type: ignore[attr-defined]
+        "clock": site_clock(request.site_settings),  # type: ignore[attr-defined]
         "user": request.user,
         "messages": get_messages(request),
         "nav_sections": Section.objects.all,
