@@ -69,6 +69,11 @@ class Comment(models.Model):
     rating_average = models.FloatField(null=True, blank=True)
     reply_count = models.PositiveIntegerField(default=0)
     submission_key = models.CharField(max_length=64, blank=True)
+    # The comment as every reader sees it, in full and as a one-line entry, rendered when the
+    # comment changes (fragments.py); fragment_key names the site formats used.
+    fragment_html = models.TextField(default="", editable=False)
+    line_html = models.TextField(default="", editable=False)
+    fragment_key = models.CharField(max_length=40, blank=True, editable=False)
 
     class Meta:
         ordering = ["post", "number"]

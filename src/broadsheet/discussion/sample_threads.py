@@ -15,9 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
+from broadsheet.discussion.fragments import FRAGMENT_FIELDS, refresh_fragment
 from broadsheet.discussion.models import Comment, CommentState, ThreadState
 from broadsheet.markup import first_words, plain_text, render_comment_markdown
 from broadsheet.publishing.models import Post
+from broadsheet.publishing.selectors import get_site_settings
 
 BATCH_SIZE = 500
 REPLY_SHARE = 0.65  # most comments in a busy open thread answer someone
@@ -140,9 +142,13 @@ def generate_thread(
     for comment in made:
         comment.parent = None
     Comment.objects.bulk_create(made, batch_size=BATCH_SIZE)
+    site = get_site_settings()
     for comment, parent in zip(made, parents, strict=True):
         comment.parent = parent
-    Comment.objects.bulk_update(made, ["parent", "reply_count"], batch_size=BATCH_SIZE)
+        refresh_fragment(comment, site)
+    Comment.objects.bulk_update(
+        made, ["parent", "reply_count", *FRAGMENT_FIELDS], batch_size=BATCH_SIZE
+    )
     thread.last_number += count
     thread.version = F("version") + 1
     thread.save(update_fields=["last_number", "version"])

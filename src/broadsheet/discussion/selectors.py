@@ -6,9 +6,10 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from broadsheet.discussion.display import Arrangement, DisplayMode, arrange
+from broadsheet.discussion.fragments import refresh_stale_fragments
 from broadsheet.discussion.models import Comment, CommentState, Rating
 from broadsheet.discussion.services import is_moderator
 from broadsheet.discussion.tree import (
@@ -20,12 +21,33 @@ from broadsheet.discussion.tree import (
     row_sort_key,
     sort_tree,
 )
-from broadsheet.publishing.models import Post
+from broadsheet.publishing.models import Post, SiteSettings
 
 ROW_FIELDS = (
-    "id", "parent_id", "number", "depth", "subject", "body_html", "author__username",
-    "author_name", "state", "created", "edited", "rating_average", "rating_count", "reply_count",
-)  # fmt: skip
+    "id",
+    "parent_id",
+    "number",
+    "depth",
+    "subject",
+    "body_html",
+    "author__username",
+    "author_name",
+    "state",
+    "created",
+    "edited",
+    "rating_average",
+    "rating_count",
+    "reply_count",
+    "fragment_html",
+    "line_html",
+    "fragment_key",
+)  # fmt: skip, in the order of CommentRow's fields
+# A page shows the stored fragments, the API the sanitized body: each reads only its own.
+PAGE_FIELDS = tuple(Value("") if name == "body_html" else name for name in ROW_FIELDS)
+API_FIELDS = tuple(
+    Value("") if name in {"fragment_html", "line_html", "fragment_key"} else name
+    for name in ROW_FIELDS
+)
 
 
 def visible_comments_filter(viewer: Any) -> Q:
@@ -38,12 +60,15 @@ def visible_comments_filter(viewer: Any) -> Q:
     return shown
 
 
-def thread_rows(*, post: Post, viewer: Any) -> list[CommentRow]:
-    """Every comment of the post this viewer may see, oldest first, in one query."""
+def thread_rows(*, post: Post, viewer: Any, for_page: bool = False) -> list[CommentRow]:
+    """Every comment of the post this viewer may see, oldest first, in one query.
+
+    for_page reads the stored HTML fragments instead of the comment bodies.
+    """
     values = (
         Comment.objects.filter(visible_comments_filter(viewer), post=post)
         .order_by("number")
-        .values_list(*ROW_FIELDS)
+        .values_list(*(PAGE_FIELDS if for_page else API_FIELDS))
     )
     return [CommentRow(*row) for row in values]
 
@@ -78,17 +103,24 @@ def thread_page(
     per_page: int = 0,
     page_number: int = 1,
     comment_id: int | None = None,
+    site: SiteSettings | None = None,
 ) -> ThreadPage:
     """The entries of one page of a thread in a display mode and order.
 
     With per_page set, pages hold that many top-level comments (flat mode: that many
     comments); a comment_id picks the page that holds that comment.
     """
-    rows = thread_rows(post=post, viewer=viewer)
+    rows = thread_rows(post=post, viewer=viewer, for_page=site is not None)
+    if site is not None:
+        refresh_stale_fragments(rows, site)
     roots = _drop_empty_placeholders(build_comment_tree(rows))
     if display is DisplayMode.FLAT:
-        roots = [CommentNode(row) for row in rows if row.state != CommentState.DELETED]
-        roots.sort(key=lambda node: row_sort_key(sort)(node.row))  # type: ignore[arg-type,return-value]
+        row_key = row_sort_key(sort)
+        rows_in_order = sorted(
+            (row for row in rows if row.state != CommentState.DELETED),
+            key=row_key,  # type: ignore[arg-type]
+        )
+        roots = [CommentNode(row) for row in rows_in_order]
     else:
         roots = sort_tree(roots, sort)
     page_count = 1

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
+from broadsheet.discussion.fragments import FRAGMENT_FIELDS, refresh_fragment
 from broadsheet.discussion.models import (
     MAX_ANONYMOUS_NAME_LENGTH,
     MAX_COMMENT_LENGTH,
@@ -171,6 +172,8 @@ def post_comment(
         if submission_key and earlier is not None:
             return earlier
         raise
+    refresh_fragment(comment, site)
+    comment.save(update_fields=FRAGMENT_FIELDS)
     if parent is not None:
         Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
     _touch_thread(post.pk)
@@ -203,7 +206,8 @@ def edit_comment(
         subject=subject, body=body
     )
     comment.edited = timezone.now()
-    comment.save(update_fields=["subject", "body", "body_html", "edited"])
+    refresh_fragment(comment, site)
+    comment.save(update_fields=["subject", "body", "body_html", "edited", *FRAGMENT_FIELDS])
     _touch_thread(comment.post_id)
     return comment
 
@@ -216,7 +220,7 @@ def check_can_delete_comment(*, user: Any, comment: Comment) -> None:
 
 
 @transaction.atomic
-def delete_comment(*, comment: Comment, user: Any) -> Comment:
+def delete_comment(*, comment: Comment, user: Any, site: SiteSettings | None = None) -> Comment:
     """Remove a comment's text. Replies stay in place under a "[deleted]" placeholder."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     check_can_delete_comment(user=user, comment=comment)
@@ -227,7 +231,10 @@ def delete_comment(*, comment: Comment, user: Any) -> Comment:
     comment.body = ""
     comment.body_html = ""
     comment.submission_key = ""
-    comment.save(update_fields=["state", "subject", "body", "body_html", "submission_key"])
+    refresh_fragment(comment, site or get_site_settings())
+    comment.save(
+        update_fields=["state", "subject", "body", "body_html", "submission_key", *FRAGMENT_FIELDS]
+    )
     _touch_thread(comment.post_id)
     return comment
 
@@ -251,7 +258,8 @@ def _store_rating_totals(comment: Comment) -> None:
     comment.rating_average = (
         comment.rating_sum / comment.rating_count if comment.rating_count else None
     )
-    comment.save(update_fields=["rating_sum", "rating_count", "rating_average"])
+    refresh_fragment(comment, get_site_settings())
+    comment.save(update_fields=["rating_sum", "rating_count", "rating_average", *FRAGMENT_FIELDS])
 
 
 @transaction.atomic

@@ -37,6 +37,9 @@ class CommentRow:
     rating_average: float | None
     rating_count: int
     reply_count: int
+    fragment_html: str = ""
+    line_html: str = ""
+    fragment_key: str = ""
     parent_number: int | None = None
     parent_author: str = ""
 

@@ -12,15 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from broadsheet.discussion import selectors, services
 from broadsheet.discussion.choices import CHOICE_COOKIE, CHOICE_COOKIE_AGE, thread_view_for
 from broadsheet.discussion.display import DISPLAY_LABELS, SORT_LABELS
 from broadsheet.discussion.forms import CommentForm, EditCommentForm
-from broadsheet.discussion.models import Comment
+from broadsheet.discussion.fragments import render_fragment
+from broadsheet.discussion.models import Comment, CommentState, ThreadState
+from broadsheet.discussion.tree import CommentRow
 from broadsheet.errors import BroadsheetError, InvalidInput
-from broadsheet.markup import render_comment_markdown
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import Post, SiteSettings
@@ -55,6 +57,7 @@ def _page_response(
         per_page=site.top_level_comments_per_page,
         page_number=_int_or_none(request.GET.get("page")) or 1,
         comment_id=_int_or_none(request.GET.get("comment")),
+        site=site,
     )
     closed_reason = services.comments_closed_reason(post=post, site=site)
     anonymous_allowed = site.allow_anonymous_comments
@@ -133,9 +136,12 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         return _page_response(request, post, form=form, status=422)
     data = form.cleaned_data
     if "preview" in request.POST:
-        return _page_response(
-            request, post, form=form, preview_html=render_comment_markdown(data["body"])
-        )
+        try:
+            preview = _preview_fragment(request, post, subject=data["subject"], body=data["body"])
+        except BroadsheetError as error:
+            form.add_error(None, error.message)
+            return _page_response(request, post, form=form, status=error.status)
+        return _page_response(request, post, form=form, preview_html=preview)
     try:
         comment = services.post_comment(
             post=post,
@@ -152,6 +158,30 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         form.add_error(None, error.message)
         return _page_response(request, post, form=form, status=error.status)
     return HttpResponseRedirect(comment.get_absolute_url())
+
+
+def _preview_fragment(request: HttpRequest, post: Post, *, subject: str, body: str) -> str:
+    """The comment exactly as the thread will show it, rendered by the same fragment."""
+    subject, _, body_html = services.prepare_comment_text(subject=subject, body=body)
+    thread = ThreadState.objects.filter(post=post).first()
+    user = request.user
+    row = CommentRow(
+        id=0,
+        parent_id=None,
+        number=(thread.last_number if thread else 0) + 1,
+        depth=0,
+        subject=subject,
+        body_html=body_html,
+        author_username=user.get_username() if user.is_authenticated else None,
+        author_name=request.POST.get("name", ""),
+        state=CommentState.VISIBLE,
+        created=timezone.now(),
+        edited=None,
+        rating_average=None,
+        rating_count=0,
+        reply_count=0,
+    )
+    return render_fragment(row, _site(request)) + "</article>"
 
 
 def _comment_or_404(comment_id: int) -> Comment:

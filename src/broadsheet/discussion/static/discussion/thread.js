@@ -1,0 +1,450 @@
+// The discussion under a post, enhanced. Every part works without this script: the controls
+// submit with their button, "Reply" loads the page with the form set to answer, ratings post
+// a form. Here the same markup gets an inline reply form, drafts kept across reloads, ratings
+// without a reload and sub-threads that fold.
+//
+// Elements are found by class and data- attributes, never by their nesting, so the comment
+// markup can move its parts around without breaking this.
+
+const DRAFT_SAVE_DELAY_MS = 400; // save while typing, but not on every key
+const TOP_LEVEL_TITLE = "Post a comment"; // the form's title when it answers no one
+
+const discussion = document.querySelector(".discussion");
+
+function commentArticle(commentId) {
+  const element = document.getElementById(`comment-${commentId}`);
+  return element && element.matches(".comment") ? element : null;
+}
+
+function commentNumber(article) {
+  const number = article?.querySelector(".comment__number");
+  const match = number && /#(\d+)/.exec(number.textContent);
+  return match ? match[1] : "";
+}
+
+// ---------------------------------------------------------------- announcements
+
+let liveRegion = null;
+
+function announce(text) {
+  if (!liveRegion) {
+    liveRegion = document.createElement("p");
+    liveRegion.className = "visually-hidden discussion__announcer";
+    liveRegion.setAttribute("role", "status");
+    liveRegion.setAttribute("aria-live", "polite");
+    discussion.append(liveRegion);
+  }
+  // Emptied first, so the same words said twice are announced twice.
+  liveRegion.textContent = "";
+  window.setTimeout(() => {
+    liveRegion.textContent = text;
+  }, 50);
+}
+
+// ---------------------------------------------------------------- display and sort
+
+function enhanceThreadControls(controls) {
+  for (const button of controls.querySelectorAll("button[type=submit], button:not([type])")) {
+    button.hidden = true;
+  }
+  controls.addEventListener("change", (event) => {
+    if (event.target instanceof HTMLSelectElement) controls.requestSubmit();
+  });
+}
+
+// ---------------------------------------------------------------- drafts
+
+function storage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage switched off: drafts are simply not kept
+  }
+}
+
+function readDraft(key) {
+  try {
+    const draft = JSON.parse(storage()?.getItem(key) ?? "null");
+    return draft && typeof draft === "object" ? draft : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeDraft(key, draft) {
+  try {
+    if (draft.subject.trim() || draft.body.trim()) {
+      storage()?.setItem(key, JSON.stringify(draft));
+    } else {
+      storage()?.removeItem(key);
+    }
+  } catch {
+    // Full or refused: the draft lives only in the form, as without this script.
+  }
+}
+
+function removeDraft(key) {
+  try {
+    storage()?.removeItem(key);
+  } catch {
+    // nothing kept, nothing to remove
+  }
+}
+
+// ---------------------------------------------------------------- the comment form
+
+function enhanceCommentForm(form) {
+  const fields = form.elements;
+  const parentInput = fields.namedItem("parent");
+  const subjectInput = fields.namedItem("subject");
+  const bodyInput = fields.namedItem("body");
+  const title = form.querySelector(".comment-form__title");
+  const draftKey = form.dataset.draftKey;
+  if (!parentInput || !bodyInput) return;
+
+  // Where the form lives when it answers no one: it goes back there on "Cancel reply".
+  const home = document.createComment(" the comment form's place ");
+  form.before(home);
+
+  const actions = form.querySelector(".form__actions") || form;
+  for (const serverCancel of form.querySelectorAll("[data-cancel-reply]")) serverCancel.remove();
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.className = "link-button comment-form__cancel";
+  cancel.textContent = "Cancel reply";
+  cancel.dataset.cancelReply = "";
+  cancel.hidden = true;
+  actions.append(cancel);
+
+  // What the title and draft need to know about the comment being answered.
+  let replyTo = null; // {id, number, subject}
+
+  function setTitle() {
+    if (!title) return;
+    // Answering a comment on another page of the thread, the server's title says it best.
+    if (replyTo && !replyTo.number && !replyTo.subject) return;
+    if (!replyTo) {
+      title.textContent = TOP_LEVEL_TITLE;
+      return;
+    }
+    const onPage = commentArticle(replyTo.id);
+    const link = document.createElement("a");
+    link.href = onPage ? `#comment-${replyTo.id}` : `?comment=${replyTo.id}#comment-${replyTo.id}`;
+    link.textContent = `#${replyTo.number} ${replyTo.subject}`.trim();
+    title.replaceChildren("Reply to ", link);
+  }
+
+  function replyFor(commentId, subject) {
+    const article = commentArticle(commentId);
+    const link = article && discussion.querySelector(`.comment__reply[data-reply-to="${commentId}"]`);
+    return {
+      id: String(commentId),
+      number: commentNumber(article),
+      subject: subject ?? link?.dataset.replySubject ?? "",
+    };
+  }
+
+  function openReply(target, { focus = true } = {}) {
+    replyTo = target;
+    parentInput.value = target.id;
+    const article = commentArticle(target.id);
+    if (article) article.after(form);
+    cancel.hidden = false;
+    setTitle();
+    if (focus) bodyInput.focus();
+  }
+
+  function cancelReply({ focus = true } = {}) {
+    const answered = replyTo && commentArticle(replyTo.id);
+    replyTo = null;
+    parentInput.value = "";
+    home.after(form);
+    cancel.hidden = true;
+    setTitle();
+    scheduleSave(0);
+    if (!focus) return;
+    const replyLink = answered?.querySelector(".comment__reply");
+    (replyLink || bodyInput).focus();
+  }
+
+  // Drafts: one per post, holding the text and the comment it answers.
+  let saveTimer = 0;
+  let posting = false;
+
+  function saveNow() {
+    window.clearTimeout(saveTimer);
+    saveTimer = 0;
+    if (!draftKey || posting) return;
+    writeDraft(draftKey, {
+      subject: subjectInput?.value ?? "",
+      body: bodyInput.value,
+      parent: replyTo,
+      saved: Date.now(),
+    });
+  }
+
+  function scheduleSave(delay = DRAFT_SAVE_DELAY_MS) {
+    window.clearTimeout(saveTimer);
+    saveTimer = window.setTimeout(saveNow, delay);
+  }
+
+  form.addEventListener("input", () => scheduleSave());
+  // A reload inside the delay still keeps the last keystrokes.
+  window.addEventListener("pagehide", () => {
+    if (saveTimer) saveNow();
+  });
+
+  document.addEventListener("click", (event) => {
+    if (!(event.target instanceof Element) || !isPlainClick(event)) return;
+    const replyLink = event.target.closest(".comment__reply[data-reply-to]");
+    if (replyLink && discussion.contains(replyLink)) {
+      event.preventDefault();
+      openReply(replyFor(replyLink.dataset.replyTo, replyLink.dataset.replySubject));
+      scheduleSave(0);
+    } else if (event.target.closest("[data-cancel-reply]") === cancel) {
+      event.preventDefault();
+      cancelReply();
+    }
+  });
+
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && replyTo && !event.defaultPrevented) {
+      event.preventDefault();
+      cancelReply();
+    }
+  });
+
+  form.addEventListener("submit", (event) => {
+    if (posting) {
+      event.preventDefault(); // the first click is on its way
+      return;
+    }
+    const submitter = event.submitter;
+    if (!submitter || submitter.name !== "post") return;
+    posting = true;
+    window.clearTimeout(saveTimer);
+    if (draftKey) removeDraft(draftKey);
+    // Disabled after the form's data is taken: a disabled button would not be sent.
+    window.setTimeout(() => {
+      submitter.disabled = true;
+    }, 0);
+  });
+
+  // Back from the next page, the browser may show this one as it was left: usable again.
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted) return;
+    posting = false;
+    for (const button of form.querySelectorAll("button[disabled]")) button.disabled = false;
+  });
+
+  // On load: the server's form (after a preview, an error or a ?reply= link) wins over a
+  // stored draft; otherwise the draft comes back, under the comment it answers.
+  const serverParent = parentInput.value;
+  const serverHasText = Boolean(bodyInput.value.trim() || subjectInput?.value.trim());
+  const draft = draftKey ? readDraft(draftKey) : null;
+  const draftParent = draft?.parent?.id ? String(draft.parent.id) : "";
+  if (serverHasText) {
+    if (serverParent) openReply(replyFor(serverParent), { focus: false });
+    saveNow();
+  } else if (draft && (!serverParent || serverParent === draftParent)) {
+    if (subjectInput) subjectInput.value = draft.subject ?? "";
+    bodyInput.value = draft.body ?? "";
+    if (draftParent) {
+      const onPage = replyFor(draftParent);
+      openReply(commentArticle(draftParent) ? onPage : { ...onPage, ...draft.parent }, {
+        focus: false,
+      });
+    }
+  } else if (serverParent) {
+    openReply(replyFor(serverParent), { focus: false });
+  }
+  if (replyTo && window.location.hash === "#reply-form") form.scrollIntoView();
+}
+
+function isPlainClick(event) {
+  return event.button === 0 && !(event.ctrlKey || event.metaKey || event.shiftKey || event.altKey);
+}
+
+// ---------------------------------------------------------------- ratings
+
+function ratingText(rating) {
+  const average = rating.average === null || rating.average === undefined
+    ? "none"
+    : Number(rating.average).toFixed(2);
+  return `(${average} / ${rating.count})`;
+}
+
+async function errorDetail(response) {
+  try {
+    const body = await response.json();
+    if (body && typeof body.detail === "string") return body.detail;
+  } catch {
+    // not JSON: a proxy's page, say
+  }
+  return `Your rating could not be saved (error ${response.status}). Please try again.`;
+}
+
+function enhanceRateForm(form) {
+  const select = form.querySelector("select[name=value]");
+  if (!select) return;
+  for (const button of form.querySelectorAll("button")) button.hidden = true;
+  const commentId = form.dataset.commentId;
+  let saved = select.value; // what the server holds, to go back to when a change fails
+  let latest = 0; // answers to earlier requests arrive late: only the last one counts
+
+  const error = document.createElement("span");
+  error.className = "rate-form__error";
+  error.setAttribute("role", "alert");
+  error.hidden = true;
+  form.append(error);
+
+  function showError(text) {
+    error.textContent = text;
+    error.hidden = !text;
+  }
+
+  function setClearOption(present) {
+    const existing = select.querySelector("option[value=clear]");
+    if (present && !existing) {
+      const option = document.createElement("option");
+      option.value = "clear";
+      option.textContent = "Remove my rating";
+      select.append(option);
+    } else if (!present && existing) {
+      existing.remove();
+    }
+  }
+
+  async function send() {
+    const value = select.value;
+    if (!value) return;
+    const request = ++latest;
+    const clearing = value === "clear";
+    showError("");
+    form.setAttribute("aria-busy", "true");
+    let response;
+    try {
+      response = await fetch(`/api/comments/${commentId}/rating`, {
+        method: clearing ? "DELETE" : "PUT",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-CSRFToken": form.elements.namedItem("csrfmiddlewaretoken")?.value ?? "",
+        },
+        body: clearing ? undefined : JSON.stringify({ value: Number(value) }),
+      });
+    } catch {
+      response = null;
+    }
+    if (request !== latest) return;
+    form.removeAttribute("aria-busy");
+    if (!response || !response.ok) {
+      select.value = saved;
+      showError(
+        response
+          ? await errorDetail(response)
+          : "Your rating could not be sent: check your connection and try again.",
+      );
+      return;
+    }
+    const result = await response.json();
+    if (request !== latest) return;
+    saved = clearing ? "" : value;
+    select.value = saved;
+    setClearOption(!clearing);
+    const article = commentArticle(commentId) || form.closest(".comment");
+    const shown = article?.querySelector("[data-rating]");
+    const text = ratingText(result.rating);
+    if (shown) shown.textContent = text;
+    const number = commentNumber(article);
+    const which = number ? `comment #${number}` : "the comment";
+    announce(
+      clearing
+        ? `Your rating of ${which} is removed. Its rating is now ${text}.`
+        : `You rated ${which} ${value}. Its rating is now ${text}.`,
+    );
+  }
+
+  form.addEventListener("change", (event) => {
+    if (event.target === select) send();
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send();
+  });
+}
+
+// ---------------------------------------------------------------- folding sub-threads
+
+function replyListOf(article) {
+  const item = article.closest(".comments__item");
+  if (!item) return null;
+  for (const child of item.children) {
+    if (child.matches("ol.comments__replies")) return child;
+  }
+  return null;
+}
+
+function enhanceSubThread(article) {
+  const replies = replyListOf(article);
+  if (!replies) return;
+  const count = replies.querySelectorAll(".comments__item").length;
+  if (!replies.id) replies.id = `replies-to-${article.dataset.commentId || article.id}`;
+  const toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "link-button comment__fold";
+  toggle.setAttribute("aria-controls", replies.id);
+  const noun = count === 1 ? "reply" : "replies";
+
+  function show(expanded) {
+    replies.hidden = !expanded;
+    toggle.setAttribute("aria-expanded", String(expanded));
+    toggle.textContent = `${expanded ? "Hide" : "Show"} ${count} ${noun}`;
+  }
+
+  toggle.addEventListener("click", () => show(replies.hidden));
+  replies.addEventListener("discussion:reveal", () => show(true));
+  show(true);
+  // The button says how many replies there are: the plain count would say it twice.
+  const plainCount = article.querySelector(".comment__replies-count");
+  if (plainCount) {
+    plainCount.hidden = true;
+    plainCount.after(toggle);
+    return;
+  }
+  const actions = article.querySelector(".comment__actions");
+  if (actions) actions.append(toggle);
+  else article.append(toggle);
+}
+
+// A link to a comment inside a folded sub-thread opens the folds on the way.
+function revealTarget() {
+  const id = decodeURIComponent(window.location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (!target || !discussion.contains(target)) return;
+  let folded = target.closest("ol.comments__replies[hidden]");
+  if (!folded) return;
+  while (folded) {
+    folded.dispatchEvent(new Event("discussion:reveal"));
+    folded = folded.parentElement?.closest("ol.comments__replies[hidden]");
+  }
+  target.scrollIntoView();
+}
+
+// ---------------------------------------------------------------- start
+
+if (discussion) {
+  for (const controls of discussion.querySelectorAll("form.thread-controls")) {
+    enhanceThreadControls(controls);
+  }
+  for (const form of discussion.querySelectorAll(".rate-form[data-comment-id]")) {
+    enhanceRateForm(form);
+  }
+  for (const article of discussion.querySelectorAll("article.comment[data-comment-id]")) {
+    enhanceSubThread(article);
+  }
+  const commentForm = document.getElementById("reply-form");
+  if (commentForm && discussion.contains(commentForm)) enhanceCommentForm(commentForm);
+  window.addEventListener("hashchange", revealTarget);
+}
