@@ -68,10 +68,11 @@ def serve(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     _setup_django()
+    from broadsheet.discussion.demo import build_demo_discussions
     from broadsheet.publishing.demo import build_demo_site
 
-    report = build_demo_site()
-    print(report)
+    print(build_demo_site())
+    print(build_demo_discussions())
     return 0
 
 
