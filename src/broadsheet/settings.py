@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "broadsheet.accounts",
     "broadsheet.publishing",
     "broadsheet.discussion",
+    "broadsheet.moderation",
     "broadsheet.api",
     "ninja",
     "django.contrib.admin",
