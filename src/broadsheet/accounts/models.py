@@ -18,6 +18,9 @@ class User(AbstractUser):
     email_confirmed = models.BooleanField(default=False)
     bio = models.TextField(blank=True, max_length=2000)
     preferences = models.JSONField(default=dict, blank=True)
+    # Kept up to date by moderation.reputation when ratings of this reader's comments change.
+    reputation = models.FloatField(null=True, blank=True)
+    earned_trust = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["username"]

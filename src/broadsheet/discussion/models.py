@@ -69,6 +69,16 @@ class Comment(models.Model):
     rating_average = models.FloatField(null=True, blank=True)
     reply_count = models.PositiveIntegerField(default=0)
     submission_key = models.CharField(max_length=64, blank=True)
+    hold_reasons = models.JSONField(default=list, blank=True)
+    spam_score = models.FloatField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
     # The comment as every reader sees it, in full and as a one-line entry, rendered when the
     # comment changes (fragments.py); fragment_key names the site formats used.
     fragment_html = models.TextField(default="", editable=False)

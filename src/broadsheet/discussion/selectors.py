@@ -21,6 +21,7 @@ from broadsheet.discussion.tree import (
     row_sort_key,
     sort_tree,
 )
+from broadsheet.moderation.reputation import is_trusted
 from broadsheet.publishing.models import Post, SiteSettings
 
 ROW_FIELDS = (
@@ -50,23 +51,37 @@ API_FIELDS = tuple(
 )
 
 
-def visible_comments_filter(viewer: Any) -> Q:
-    """Visible comments, deleted ones (as placeholders), and held ones for their author."""
-    shown = Q(state__in=[CommentState.VISIBLE, CommentState.DELETED])
+def sees_hidden_comments(viewer: Any) -> bool:
+    """Trusted readers and moderators see hidden comments in full, marked as hidden."""
+    return is_moderator(viewer) or is_trusted(viewer)
+
+
+def visible_comments_filter(viewer: Any, *, hidden_as_placeholders: bool = False) -> Q:
+    """Visible comments, deleted ones (as placeholders), held ones for their author (and
+    moderators), hidden ones for trusted readers (or, as collapsed lines, for everyone)."""
+    states = [CommentState.VISIBLE, CommentState.DELETED]
+    if hidden_as_placeholders or sees_hidden_comments(viewer):
+        states.append(CommentState.HIDDEN)
+    shown = Q(state__in=states)
     if is_moderator(viewer):
-        return shown | Q(state__in=[CommentState.HELD, CommentState.HIDDEN])
+        return shown | Q(state=CommentState.HELD)
     if getattr(viewer, "is_authenticated", False):
         return shown | Q(state=CommentState.HELD, author_id=viewer.pk)
     return shown
 
 
-def thread_rows(*, post: Post, viewer: Any, for_page: bool = False) -> list[CommentRow]:
+def thread_rows(
+    *, post: Post, viewer: Any, for_page: bool = False, hidden_as_placeholders: bool = False
+) -> list[CommentRow]:
     """Every comment of the post this viewer may see, oldest first, in one query.
 
     for_page reads the stored HTML fragments instead of the comment bodies.
     """
     values = (
-        Comment.objects.filter(visible_comments_filter(viewer), post=post)
+        Comment.objects.filter(
+            visible_comments_filter(viewer, hidden_as_placeholders=hidden_as_placeholders),
+            post=post,
+        )
         .order_by("number")
         .values_list(*(PAGE_FIELDS if for_page else API_FIELDS))
     )
@@ -110,7 +125,12 @@ def thread_page(
     With per_page set, pages hold that many top-level comments (flat mode: that many
     comments); a comment_id picks the page that holds that comment.
     """
-    rows = thread_rows(post=post, viewer=viewer, for_page=site is not None)
+    rows = thread_rows(
+        post=post,
+        viewer=viewer,
+        for_page=site is not None,
+        hidden_as_placeholders=bool(site and site.show_hidden_to_readers),
+    )
     if site is not None:
         refresh_stale_fragments(rows, site)
     roots = _drop_empty_placeholders(build_comment_tree(rows))

@@ -27,6 +27,8 @@ from broadsheet.discussion.models import (
 )
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.markup import first_words, plain_text, render_comment_markdown
+from broadsheet.moderation.reputation import is_trusted, recompute_reputation
+from broadsheet.moderation.rules import AuthorFacts, screen_comment
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
 
@@ -92,6 +94,21 @@ def _touch_thread(post_id: int) -> None:
     ThreadState.objects.filter(post_id=post_id).update(version=F("version") + 1)
 
 
+def _author_facts(author: Any, registered: bool) -> AuthorFacts:
+    if not registered:
+        return AuthorFacts(
+            is_anonymous=True, is_trusted=False, has_approved_comment=False, reputation=None
+        )
+    return AuthorFacts(
+        is_anonymous=False,
+        is_trusted=is_trusted(author),
+        has_approved_comment=Comment.objects.filter(
+            author=author, state=CommentState.VISIBLE
+        ).exists(),
+        reputation=author.reputation,
+    )
+
+
 def _anonymous_identity(name: str, email: str) -> tuple[str, str]:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
@@ -130,6 +147,13 @@ def post_comment(
     subject, body, body_html = prepare_comment_text(subject=subject, body=body)
     registered = bool(getattr(author, "is_authenticated", False))
     name, email = ("", "") if registered else _anonymous_identity(anonymous_name, anonymous_email)
+    screening = screen_comment(
+        text=f"{subject}\n{body}",
+        author=_author_facts(author, registered),
+        site=site,
+    )
+    if screening.refusal:
+        raise InvalidInput(screening.refusal, code="refused")
 
     parent = None
     if parent_id is not None:
@@ -166,6 +190,8 @@ def post_comment(
                 author_email=email,
                 created=timezone.now(),
                 submission_key=submission_key,
+                state=CommentState.HELD if screening.held else CommentState.VISIBLE,
+                hold_reasons=screening.hold_reasons,
             )
     except IntegrityError:
         earlier = Comment.objects.filter(post=post, submission_key=submission_key).first()
@@ -244,10 +270,14 @@ def check_can_rate(*, user: Any, comment: Comment, value: int) -> None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
     if comment.author_id == user.pk:
         raise NotAllowed("You cannot rate your own comment.")
-    if comment.state != CommentState.VISIBLE:
+    trusted = is_trusted(user)
+    rateable = {CommentState.VISIBLE, CommentState.HIDDEN} if trusted else {CommentState.VISIBLE}
+    if comment.state not in rateable:
         raise NotAllowed("Only visible comments can be rated.")
     if value == HIDE_RATING:
-        raise NotAllowed("A rating of 0 hides a comment and is for trusted readers only.")
+        if not trusted:
+            raise NotAllowed("A rating of 0 hides a comment and is for trusted readers only.")
+        return
     if not LOWEST_READER_RATING <= value <= HIGHEST_RATING:
         raise InvalidInput(
             f"A rating is a whole number from {LOWEST_READER_RATING} to {HIGHEST_RATING}."
@@ -255,11 +285,33 @@ def check_can_rate(*, user: Any, comment: Comment, value: int) -> None:
 
 
 def _store_rating_totals(comment: Comment) -> None:
+    """Keep average and count on the comment, hide or show it by the community's ratings,
+    and move its author's reputation."""
+    site = get_site_settings()
     comment.rating_average = (
         comment.rating_sum / comment.rating_count if comment.rating_count else None
     )
-    refresh_fragment(comment, get_site_settings())
-    comment.save(update_fields=["rating_sum", "rating_count", "rating_average", *FRAGMENT_FIELDS])
+    _apply_community_hiding(comment, site)
+    refresh_fragment(comment, site)
+    comment.save(
+        update_fields=["rating_sum", "rating_count", "rating_average", "state", *FRAGMENT_FIELDS]
+    )
+    if comment.author_id is not None:
+        recompute_reputation(user_id=comment.author_id, site=site)
+
+
+def _apply_community_hiding(comment: Comment, site: SiteSettings) -> None:
+    """Hide a comment rated below the site's threshold by enough readers; show it again when
+    trusted readers rate it back up. A moderator's own hide (moderated_by set) is left alone."""
+    below = (
+        comment.rating_count >= site.hide_min_ratings
+        and comment.rating_average is not None
+        and comment.rating_average < site.hide_below_average
+    )
+    if below and comment.state == CommentState.VISIBLE:
+        comment.state = CommentState.HIDDEN
+    elif not below and comment.state == CommentState.HIDDEN and comment.moderated_by_id is None:
+        comment.state = CommentState.VISIBLE
 
 
 @transaction.atomic

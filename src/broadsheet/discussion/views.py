@@ -91,6 +91,7 @@ def _page_response(
             "preview_html": preview_html,
             "reply_to": reply_to,
             "is_moderator": services.is_moderator(request.user),
+            "sees_hidden": selectors.sees_hidden_comments(request.user),
             "can_close": request.user.has_perm("publishing.change_post"),
             "edit_minutes": site.comment_edit_minutes,
         },

@@ -64,6 +64,53 @@ class SiteSettings(models.Model):
         default=0, help_text="Split big threads into pages of this many top-level comments. 0: off."
     )
 
+    # Hold rules (moderation/rules.py): a held comment waits in the queue for a moderator.
+    hold_first_comments = models.BooleanField(
+        default=False, help_text="Hold a reader's comments until one of them has been approved."
+    )
+    hold_anonymous_comments = models.BooleanField(default=True)
+    hold_link_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=2,
+        help_text="Hold comments with more links. Empty: no limit.",
+    )
+    held_words = models.TextField(
+        blank=True,
+        help_text="Hold comments containing any of these: one per line, /regex/ allowed.",
+    )
+    blocked_words = models.TextField(
+        blank=True, help_text="Refuse comments containing any of these, with a message."
+    )
+    hold_below_reputation = models.FloatField(
+        null=True, blank=True, help_text="Hold comments of readers whose reputation is lower."
+    )
+    spam_hold_threshold = models.FloatField(
+        default=0.9, help_text="Hold comments whose spam score (0 to 1) reaches this."
+    )
+
+    # Community moderation (docs/moderation.md gives the reputation formula).
+    reputation_window_days = models.PositiveSmallIntegerField(
+        default=60, help_text="Reputation counts the ratings of comments from this many days."
+    )
+    reputation_weight_cap = models.PositiveSmallIntegerField(
+        default=5, help_text="A comment weighs as many ratings as it has, up to this many."
+    )
+    trusted_min_reputation = models.FloatField(default=4.0)
+    trusted_min_comments = models.PositiveSmallIntegerField(
+        default=10, help_text="Rated comments in the window needed to earn trust."
+    )
+    hide_below_average = models.FloatField(
+        default=1.0, help_text="Hide comments whose average rating falls below this…"
+    )
+    hide_min_ratings = models.PositiveSmallIntegerField(
+        default=3, help_text="…with this many ratings."
+    )
+    show_hidden_to_readers = models.BooleanField(
+        default=True,
+        help_text="Show ordinary readers a collapsed “hidden comment” line (off: nothing).",
+    )
+
     class Meta:
         verbose_name = "site settings"
         verbose_name_plural = "site settings"

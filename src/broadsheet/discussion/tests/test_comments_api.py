@@ -202,6 +202,7 @@ def test_a_deleted_comment_stays_as_a_placeholder_only_while_it_holds_replies(
 
 def test_anonymous_commenters_are_shown_by_the_name_they_gave(client, post):
     allow_anonymous_comments()
+    SiteSettings.objects.filter(pk=1).update(hold_anonymous_comments=False)
     make_comment(post, AnonymousUser(), anonymous_name="Sam", anonymous_email="sam@example.org")
     [item] = client.get(thread_url(post)).json()["items"]
     assert item["author"] == "Sam"
@@ -627,8 +628,9 @@ def test_a_reader_takes_their_rating_back(send, post, comment, editor, moderator
         ({}, 422, "invalid", "value: Field required"),
     ],
 )
-def test_bad_ratings_are_refused(send, comment, editor, body, status, code, fragment):
-    response = send("put", comment_url(comment, "/rating"), body, user=editor)
+def test_bad_ratings_are_refused(send, comment, body, status, code, fragment):
+    ordinary_reader = make_user("ordinary_rater")
+    response = send("put", comment_url(comment, "/rating"), body, user=ordinary_reader)
     assert_error(response, status, code, fragment)
     assert not Rating.objects.exists()
 

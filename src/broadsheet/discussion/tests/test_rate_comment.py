@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from broadsheet.accounts.roles import Role
 from broadsheet.conftest import make_user
 from broadsheet.discussion import services
 from broadsheet.discussion.models import Rating
@@ -52,9 +53,11 @@ def test_ratings_out_of_range_are_refused(comment, editor, value):
         services.rate_comment(comment=comment, rater=editor, value=value)
 
 
-def test_zero_is_reserved_for_trusted_readers(comment, editor):
+def test_zero_is_reserved_for_trusted_readers(comment):
     with pytest.raises(NotAllowed, match="trusted readers"):
-        services.rate_comment(comment=comment, rater=editor, value=0)
+        services.rate_comment(comment=comment, rater=make_user("ordinary"), value=0)
+    trusted = make_user("trusty", Role.TRUSTED)
+    assert services.rate_comment(comment=comment, rater=trusted, value=0).rating_count == 1
 
 
 def test_anonymous_readers_cannot_rate(comment):

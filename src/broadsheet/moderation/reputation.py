@@ -1,0 +1,66 @@
+"""Reputation ("mojo") and earned trust, from the ratings a reader's recent comments received.
+
+The formula (also in docs/moderation.md): over the reader's visible comments posted in the
+last `reputation_window_days` days that have at least one rating,
+
+    reputation = sum(average_i * w_i) / sum(w_i),   w_i = min(rating_count_i, reputation_weight_cap)
+
+so a comment many people rated counts more than one rated once, but no single comment can
+outweigh the cap. A reader with no rated comments in the window has no reputation (None).
+Trust is earned when reputation >= trusted_min_reputation over at least
+trusted_min_comments rated comments, and lost when either falls below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from broadsheet.accounts.models import User
+from broadsheet.accounts.roles import Role, has_role_at_least
+from broadsheet.discussion.models import Comment, CommentState
+from broadsheet.publishing.models import SiteSettings
+
+
+def compute_reputation(
+    rated: Iterable[tuple[float | None, int]], *, weight_cap: int
+) -> float | None:
+    """The weighted average of (average, count) pairs; None when nothing was rated."""
+    total = weights = 0.0
+    for average, count in rated:
+        if average is None:
+            continue
+        weight = min(count, max(weight_cap, 1))
+        total += average * weight
+        weights += weight
+    return total / weights if weights else None
+
+
+def recompute_reputation(*, user_id: int, site: SiteSettings) -> None:
+    """Store the reader's reputation and whether they have earned trust."""
+    since = timezone.now() - timedelta(days=site.reputation_window_days)
+    rated = list(
+        Comment.objects.filter(
+            author_id=user_id,
+            created__gte=since,
+            rating_count__gt=0,
+            state__in=[CommentState.VISIBLE, CommentState.HIDDEN],
+        ).values_list("rating_average", "rating_count")
+    )
+    reputation = compute_reputation(rated, weight_cap=site.reputation_weight_cap)
+    earned = (
+        reputation is not None
+        and reputation >= site.trusted_min_reputation
+        and len(rated) >= site.trusted_min_comments
+    )
+    User.objects.filter(pk=user_id).update(reputation=reputation, earned_trust=earned)
+
+
+def is_trusted(user: Any) -> bool:
+    """Trusted by role (trusted, moderator, editor, admin) or by earned reputation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "earned_trust", False)) or has_role_at_least(user, Role.TRUSTED)
