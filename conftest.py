@@ -1,24 +1,34 @@
-"""Test-wide set-up: a private var/ folder, a clean cache per test, and a cast of users."""
+"""Test-wide set-up: a private var/ folder and cache per test process, and fast passwords."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from typing import Any
 
-# Before Django reads its settings: tests keep their secret key, mail and file cache apart
-# from a developer's running site.
-# Every process gets its own (pytest-xdist workers inherit the parent's environment).
+# Tests keep their secret key and mail apart from a developer's running site. (In
+# pytest-xdist workers Django may read its settings before this line runs; the cache, which
+# must not be shared between workers, is therefore set per process in the fixture below.)
 os.environ["BROADSHEET_VAR_DIR"] = tempfile.mkdtemp(prefix="broadsheet-test-var-")
+PROCESS_CACHE_DIR = tempfile.mkdtemp(prefix="broadsheet-test-cache-")
+PROCESS_TAG = f"test-{os.getpid()}"
 
-import pytest
+import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords_and_clean_cache(settings: object) -> object:
+def _private_cache_and_fast_passwords(settings: Any) -> Iterator[None]:
     from django.core.cache import cache
 
+    cache_config = dict(settings.CACHES["default"])
+    if cache_config["BACKEND"].endswith("FileBasedCache"):
+        cache_config["LOCATION"] = PROCESS_CACHE_DIR
+    else:  # a shared server (Redis): keep each process's keys apart
+        cache_config["KEY_PREFIX"] = PROCESS_TAG
+    settings.CACHES = {**settings.CACHES, "default": cache_config}
     # Argon2 is deliberately slow; the hasher itself is checked in accounts' tests.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
     yield
     cache.clear()
