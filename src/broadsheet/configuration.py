@@ -21,6 +21,8 @@ POSTGRES_SCHEMES = {"postgres", "postgresql", "pgsql"}
 REDIS_SCHEMES = {"redis", "rediss", "unix"}
 EMAIL_SCHEMES = {"smtp", "smtps", "submission", "console", "file", "memory", "dummy"}
 MIN_PRODUCTION_SECRET_KEY_LENGTH = 50  # Django's own deploy check asks for at least 50
+# A CDN, a load balancer and a local nginx make three; a number far above that is a typo.
+MAX_TRUSTED_PROXIES = 10
 
 
 class ConfigurationError(ImproperlyConfigured):
@@ -150,6 +152,26 @@ def allowed_hosts(production: bool) -> list[str]:
             )
         return ["127.0.0.1", "localhost", "[::1]", "testserver"]
     return [host.strip() for host in raw.split(",") if host.strip()]
+
+
+def trusted_proxies() -> int:
+    """How many reverse proxies stand in front of the site, each adding to X-Forwarded-For.
+
+    0 (the default) trusts no header: the client is REMOTE_ADDR. Too high a number would let
+    clients choose their own address, so only the operator who knows the setup can raise it.
+    """
+    raw = env_text("BROADSHEET_TRUSTED_PROXIES") or "0"
+    try:
+        count = int(raw)
+    except ValueError:
+        count = -1
+    if not 0 <= count <= MAX_TRUSTED_PROXIES:
+        raise ConfigurationError(
+            "BROADSHEET_TRUSTED_PROXIES",
+            f"expected the number of proxies in front of the site, 0 to {MAX_TRUSTED_PROXIES} "
+            f"(0 when clients connect directly), got {raw!r}",
+        )
+    return count
 
 
 def site_time_zone() -> str:

@@ -7,7 +7,9 @@ tagline, time zone, byline) live in publishing.SiteSettings instead.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.utils.csp import CSP
 
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "broadsheet.publishing.middleware.SiteSettingsMiddleware",
     "broadsheet.theme.middleware.DomainErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into a page
 ]
 
 ROOT_URLCONF = "broadsheet.urls"
@@ -101,6 +105,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "publishing:front_page"
 LOGOUT_REDIRECT_URL = "publishing:front_page"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username and address are refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -170,6 +179,27 @@ if PRODUCTION:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is the owner's own decision
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# Spam defence at the entry points (docs/architecture.md, "Spam defence").
+# The client's address is the Nth from the right of X-Forwarded-For behind N proxies.
+BROADSHEET_TRUSTED_PROXIES = configuration.trusted_proxies()
+# moderation/ratelimits.py and moderation/honeypot.py hold the numbers, each with its reason.
+# These two exist only for tests to relax them through pytest-django's `settings`: no
+# environment variable reaches them, so a site always runs with the real numbers.
+BROADSHEET_RATE_LIMITS: dict[str, Any] = {}  # a limit's name -> a ratelimits.RateLimit instead
+BROADSHEET_FORM_MIN_SECONDS: float | None = None  # None: honeypot.MIN_SECONDS
+
+# Log-in lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from
+# one address, that pair is refused until AXES_COOLOFF_TIME has passed since its last failure.
+# The pair, not the username alone, so that nobody can lock a person out by guessing from
+# elsewhere; the "login" rate limit per address stops one address trying many usernames.
+AXES_FAILURE_LIMIT = 5  # people mistype twice or thrice; five wrong in a row is guessing
+AXES_COOLOFF_TIME = timedelta(minutes=15)  # a coffee for a person; under 500 guesses a day
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # the right password forgives the slips before it
+AXES_LOCKOUT_CALLABLE = "broadsheet.accounts.views.locked_out"  # our page, 429, Retry-After
+AXES_CLIENT_IP_CALLABLE = "broadsheet.moderation.ratelimits.client_ip"  # as the rate limits
+AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a record of every log-in
 
 LOGGING = {
     "version": 1,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("broadsheet.accounts.urls")),
     path("", include("broadsheet.discussion.urls")),
+    path("", include("broadsheet.moderation.urls")),
     path("", include("broadsheet.publishing.urls")),
 ]
 

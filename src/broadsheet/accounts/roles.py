@@ -44,6 +44,11 @@ MODERATOR_PERMISSIONS = [
     "discussion.moderate_comment",
     "discussion.view_comment",
     "discussion.change_comment",
+    "moderation.add_ban",
+    "moderation.change_ban",
+    "moderation.view_ban",
+    "moderation.view_flag",
+    "moderation.view_moderationaction",
 ]
 
 ROLE_PERMISSIONS: dict[Role, list[str]] = {

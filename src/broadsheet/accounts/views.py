@@ -3,17 +3,23 @@
 Django's own views handle log-in, log-out, password change and reset (see urls.py). Each
 names its template under accounts/ explicitly: Jinja2 is searched first, so a template of
 ours under Django's default names (registration/...) would replace the admin's own pages.
+
+Each write counts against its rate limit (moderation.ratelimits) just before its service;
+registration also has the honeypot and minimum time (moderation.honeypot); django-axes locks
+a username out from an address after wrong passwords (settings.py, `locked_out` below).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import axes.utils
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,11 +29,16 @@ from broadsheet.accounts import selectors, services
 from broadsheet.accounts.forms import ProfileForm, RegistrationForm
 from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import role_of
-from broadsheet.errors import BroadsheetError
+from broadsheet.errors import BroadsheetError, RateLimited, with_error_headers
+from broadsheet.moderation import ratelimits
+from broadsheet.moderation.honeypot import REGISTRATION_FORM, HoneypotForm
+from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
 from broadsheet.publishing.selectors import visible_posts
 
 # Enough to show what someone writes; their author page lists everything.
 PROFILE_POST_COUNT = 10
+# The backend that checks passwords, for a log-in without one (django-axes' is only a gate).
+SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _site_address(request: HttpRequest) -> services.SiteAddress:
@@ -50,9 +61,16 @@ def register(request: HttpRequest) -> HttpResponse:
     """
     if request.user.is_authenticated:
         return redirect("accounts:own_profile")
-    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    data = request.POST if request.method == "POST" else None
+    form = RegistrationForm(data)
+    honeypot = HoneypotForm(data, guarding=REGISTRATION_FORM)
+    refusal: BroadsheetError | None = None
     if form.is_valid():
         try:
+            honeypot.check()
+            check_rate_limit(
+                action=ratelimits.REGISTER.name, user=request.user, ip=client_ip(request)
+            )
             user = services.register_reader(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
@@ -61,15 +79,30 @@ def register(request: HttpRequest) -> HttpResponse:
             )
         except BroadsheetError as error:
             form.add_domain_error(error)
+            refusal = error
         else:
-            login(request, user)
+            login(request, user, backend=SIGN_IN_BACKEND)
             messages.success(
                 request,
                 f"Welcome, {user.username}. We have sent a link to {user.email}: "
                 "open it to confirm your address.",
             )
             return redirect("accounts:own_profile")
-    return render(request, "accounts/register.html", {"form": form})
+    response = render(
+        request, "accounts/register.html", {"form": form, "honeypot": honeypot.again()}
+    )
+    return _slowed_down(response, refusal)
+
+
+def _slowed_down(response: HttpResponse, refusal: BroadsheetError | None) -> HttpResponse:
+    """A form page refused by a rate limit says so with 429 and Retry-After.
+
+    Other refusals keep the 200 of a form page that asks for a correction.
+    """
+    if isinstance(refusal, RateLimited):
+        response.status_code = refusal.status
+        with_error_headers(response, refusal)
+    return response
 
 
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
@@ -99,6 +132,9 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
     try:
+        check_rate_limit(
+            action=ratelimits.RESEND_CONFIRMATION.name, user=user, ip=client_ip(request)
+        )
         services.send_confirmation_again(user=user, site=_site_address(request))
     except BroadsheetError as error:
         messages.error(request, error.message)
@@ -112,6 +148,11 @@ class LoginView(auth_views.LoginView):
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Before the form checks the password: a refused attempt tries no password.
+        check_rate_limit(action=ratelimits.LOGIN.name, user=request.user, ip=client_ip(request))
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -134,8 +175,43 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = None  # plain text only, like the confirmation mail
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        self.extra_email_context = {"site_title": self.request.site_settings.name}  # type: ignore[attr-defined]
+        request = self.request
+        check_rate_limit(
+            action=ratelimits.PASSWORD_RESET.name, user=request.user, ip=client_ip(request)
+        )
+        self.extra_email_context = {"site_title": request.site_settings.name}  # type: ignore[attr-defined]
         return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new password from a mailed link, which also ends a log-in lockout.
+
+    Whoever opened the link holds the account's mailbox: the wrong passwords before it were
+    theirs or a guesser's, and the new password makes the guesses worthless either way.
+    """
+
+    template_name = "accounts/password_reset_confirm.html"
+
+    def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
+        response = super().form_valid(form)
+        axes.utils.reset(username=form.user.get_username())
+        return response
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any
+) -> HttpResponse:
+    """The page django-axes shows a locked-out log-in (AXES_LOCKOUT_CALLABLE), admin's too."""
+    cool_off = settings.AXES_COOLOFF_TIME
+    response = render(
+        request,
+        "accounts/locked_out.html",
+        {"minutes": round(cool_off.total_seconds() / 60)},
+        status=429,
+    )
+    # Each attempt while locked out starts the wait again, so the whole wait is still ahead.
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response
 
 
 @login_required
@@ -157,8 +233,10 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return redirect("accounts:own_profile")
     form = ProfileForm(request.POST)
+    refusal: BroadsheetError | None = None
     if form.is_valid():
         try:
+            check_rate_limit(action=ratelimits.PROFILE_EDIT.name, user=user, ip=client_ip(request))
             update = services.update_profile(
                 user=user,
                 bio=form.cleaned_data["bio"],
@@ -168,6 +246,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
             )
         except BroadsheetError as error:
             form.add_domain_error(error)
+            refusal = error
         else:
             messages.success(request, "Your profile is saved.")
             if update.email_changed:
@@ -177,7 +256,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
                     "your new address.",
                 )
             return redirect("accounts:own_profile")
-    return _render_profile(request, user, form)
+    return _slowed_down(_render_profile(request, user, form), refusal)
 
 
 def _render_profile(request: HttpRequest, person: User, form: ProfileForm | None) -> HttpResponse:

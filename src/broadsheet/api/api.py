@@ -20,6 +20,7 @@ from broadsheet.api.auth import SIGNED_IN
 from broadsheet.api.errors import error_body, install_error_handlers
 from broadsheet.discussion.api import router as discussion_router
 from broadsheet.errors import NotFound
+from broadsheet.moderation.api import router as moderation_router
 from broadsheet.publishing.api import router as posts_router
 
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -61,8 +62,9 @@ api = BroadsheetAPI(
     title="Broadsheet API",
     version="1",
     description=(
-        "Posts of this site as JSON. Anyone may read; writing needs an editor's "
-        "`Authorization: Token <key>` header (or the site's session with its CSRF token). "
+        "Posts, comments and moderation of this site as JSON. Anyone may read; writing needs "
+        "an `Authorization: Token <key>` header (or the site's session with its CSRF token), "
+        "and the permission the action asks for. "
         'Errors are `{"error": code, "detail": text}` with a 4xx status.'
     ),
     urls_namespace="api",
@@ -83,6 +85,7 @@ def index(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/posts", posts_router)
 api.add_router("", discussion_router)  # /posts/{id}/comments and /comments/{id}
+api.add_router("", moderation_router)  # /moderation/... and /comments/{id}/flag
 
 # Mounted last, so that it only sees the addresses no endpoint above took.
 unknown_addresses = Router()

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from broadsheet.errors import BroadsheetError
+from broadsheet.errors import BroadsheetError, with_error_headers
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -106,7 +106,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, error_body(code, detail), status=status)
 
     def domain_error(request: HttpRequest, error: BroadsheetError) -> HttpResponse:
-        return respond(request, error.status, error.code, error.message)
+        return with_error_headers(respond(request, error.status, error.code, error.message), error)
 
     def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
         return respond(request, 422, "invalid", describe_validation_errors(error.errors))

@@ -5,6 +5,10 @@ endpoint parses, loads, calls one service of discussion.services (which checks p
 its own transaction, as for the HTML views) and renders; the thread is read with
 discussion.selectors.thread_page, the same read as the post page's.
 
+Every write counts against the caller's rate limits first (moderation.ratelimits: 429
+`rate_limited` with Retry-After). The HTML form's honeypot and minimum time do not apply here:
+callers are scripts with a token or the site's own pages with the reader's session.
+
 No `from __future__ import annotations` here: django-ninja reads the endpoints' annotations at
 import time, through decorators whose module does not know these names.
 """
@@ -30,6 +34,8 @@ from broadsheet.discussion.models import (
 )
 from broadsheet.discussion.tree import CommentRow, SortOrder
 from broadsheet.errors import InvalidInput, NotFound
+from broadsheet.moderation import ratelimits
+from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.api import PostId
 from broadsheet.publishing.models import SiteSettings
@@ -245,7 +251,7 @@ def list_comments(
 
 @router.post(
     "/posts/{int:post_id}/comments",
-    response={201: CommentCreatedOut, **error_responses(400, 401, 403, 404, 413, 422)},
+    response={201: CommentCreatedOut, **error_responses(400, 401, 403, 404, 413, 422, 429)},
     auth=[*SIGNED_IN, anonymous_commenter],
     summary="Post a comment",
     description=(
@@ -260,6 +266,7 @@ def post_comment(
 ) -> Status[CommentCreatedOut]:
     author = request.auth  # type: ignore[attr-defined]  # a User, or AnonymousUser (see auth)
     post = publishing_selectors.post_by_id_for_reader(post_id=post_id, user=author)
+    check_rate_limit(action=ratelimits.COMMENT.name, user=author, ip=client_ip(request))
     comment = services.post_comment(
         post=post,
         author=author,
@@ -278,7 +285,7 @@ def post_comment(
 
 @router.patch(
     "/comments/{int:comment_id}",
-    response={200: CommentOut, **error_responses(400, 401, 403, 404, 413, 422)},
+    response={200: CommentOut, **error_responses(400, 401, 403, 404, 413, 422, 429)},
     summary="Edit a comment",
     description=(
         "The author, within the site's edit window, or a moderator. Only the fields sent "
@@ -293,6 +300,7 @@ def edit_comment(
     if not changes:
         raise InvalidInput("Nothing to change: send a subject, a body or both.")
     comment = _comment(comment_id)
+    check_rate_limit(action=ratelimits.COMMENT_EDIT.name, user=editor, ip=client_ip(request))
     services.edit_comment(
         comment=comment,
         editor=editor,
@@ -305,7 +313,7 @@ def edit_comment(
 
 @router.delete(
     "/comments/{int:comment_id}",
-    response={204: None, **error_responses(401, 403, 404, 422)},
+    response={204: None, **error_responses(401, 403, 404, 422, 429)},
     summary="Delete a comment",
     description=(
         "The author or a moderator. The text goes; the comment stays as a placeholder while "
@@ -314,13 +322,15 @@ def edit_comment(
 )
 def delete_comment(request: HttpRequest, comment_id: CommentId) -> Status[None]:
     user = signed_in_user(request)
-    services.delete_comment(comment=_comment(comment_id), user=user)
+    comment = _comment(comment_id)
+    check_rate_limit(action=ratelimits.COMMENT_DELETE.name, user=user, ip=client_ip(request))
+    services.delete_comment(comment=comment, user=user)
     return Status(204, None)
 
 
 @router.put(
     "/comments/{int:comment_id}/rating",
-    response={200: RatingChangedOut, **error_responses(400, 401, 403, 404, 413, 422)},
+    response={200: RatingChangedOut, **error_responses(400, 401, 403, 404, 413, 422, 429)},
     summary="Rate a comment",
     description=(
         "Gives or changes the caller's rating of someone else's visible comment, "
@@ -332,16 +342,20 @@ def rate_comment(
     request: HttpRequest, comment_id: CommentId, payload: RatingIn
 ) -> RatingChangedOut:
     rater = signed_in_user(request)
-    rated = services.rate_comment(comment=_comment(comment_id), rater=rater, value=payload.value)
+    comment = _comment(comment_id)
+    check_rate_limit(action=ratelimits.RATING.name, user=rater, ip=client_ip(request))
+    rated = services.rate_comment(comment=comment, rater=rater, value=payload.value)
     return _rating_changed(rated)
 
 
 @router.delete(
     "/comments/{int:comment_id}/rating",
-    response={200: RatingChangedOut, **error_responses(401, 403, 404, 422)},
+    response={200: RatingChangedOut, **error_responses(401, 403, 404, 422, 429)},
     summary="Remove one's rating",
     description="Takes back the caller's rating (none given: nothing changes).",
 )
 def remove_rating(request: HttpRequest, comment_id: CommentId) -> RatingChangedOut:
     rater = signed_in_user(request)
-    return _rating_changed(services.remove_rating(comment=_comment(comment_id), rater=rater))
+    comment = _comment(comment_id)
+    check_rate_limit(action=ratelimits.RATING.name, user=rater, ip=client_ip(request))
+    return _rating_changed(services.remove_rating(comment=comment, rater=rater))

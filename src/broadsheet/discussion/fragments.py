@@ -23,7 +23,7 @@ from broadsheet.publishing.models import SiteSettings
 
 FRAGMENT_TEMPLATE = "discussion/_comment_head.html"
 LINE_TEMPLATE = "discussion/_comment_line.html"
-FRAGMENT_VERSION = "2"  # bump when _comment_head.html changes, to render every fragment again
+FRAGMENT_VERSION = "3"  # bump when _comment_head.html changes, to render every fragment again
 
 
 def fragment_key_for(site: SiteSettings) -> str:

@@ -27,8 +27,11 @@ from broadsheet.discussion.models import (
 )
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.markup import first_words, plain_text, render_comment_markdown
+from broadsheet.moderation.bans import check_not_banned
+from broadsheet.moderation.log import record_action
 from broadsheet.moderation.reputation import is_trusted, recompute_reputation
 from broadsheet.moderation.rules import AuthorFacts, screen_comment
+from broadsheet.moderation.spam import assess_spam
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
 
@@ -62,6 +65,7 @@ def check_can_comment(*, user: Any, post: Post, site: SiteSettings) -> None:
     if getattr(user, "is_authenticated", False):
         if not user.is_active:
             raise NotAllowed("This account is disabled.")
+        check_not_banned(user=user)
         return
     if not site.allow_anonymous_comments:
         raise NotAllowed("Log in or register to comment.", code="login_required", status=401)
@@ -87,7 +91,7 @@ def prepare_comment_text(*, subject: str, body: str) -> tuple[str, str, str]:
     return subject, body, body_html
 
 
-def _touch_thread(post_id: int) -> None:
+def touch_thread(post_id: int) -> None:
     """Count the post's visible comments again and move the thread's cache version on."""
     visible = Comment.objects.filter(post_id=post_id, state=CommentState.VISIBLE).count()
     Post.objects.filter(pk=post_id).update(comment_count=visible)
@@ -147,10 +151,15 @@ def post_comment(
     subject, body, body_html = prepare_comment_text(subject=subject, body=body)
     registered = bool(getattr(author, "is_authenticated", False))
     name, email = ("", "") if registered else _anonymous_identity(anonymous_name, anonymous_email)
+    # The classifier scores the same form of text the queue teaches it (moderation.services).
+    text = f"{subject}\n{body}"
+    assessment = assess_spam(text=text)
     screening = screen_comment(
-        text=f"{subject}\n{body}",
+        text=text,
         author=_author_facts(author, registered),
         site=site,
+        spam_score=assessment.score if assessment else None,
+        spam_threshold=assessment.threshold if assessment else None,
     )
     if screening.refusal:
         raise InvalidInput(screening.refusal, code="refused")
@@ -192,6 +201,7 @@ def post_comment(
                 submission_key=submission_key,
                 state=CommentState.HELD if screening.held else CommentState.VISIBLE,
                 hold_reasons=screening.hold_reasons,
+                spam_score=assessment.score if assessment else None,
             )
     except IntegrityError:
         earlier = Comment.objects.filter(post=post, submission_key=submission_key).first()
@@ -202,7 +212,7 @@ def post_comment(
     comment.save(update_fields=FRAGMENT_FIELDS)
     if parent is not None:
         Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-    _touch_thread(post.pk)
+    touch_thread(post.pk)
     return comment
 
 
@@ -234,7 +244,7 @@ def edit_comment(
     comment.edited = timezone.now()
     refresh_fragment(comment, site)
     comment.save(update_fields=["subject", "body", "body_html", "edited", *FRAGMENT_FIELDS])
-    _touch_thread(comment.post_id)
+    touch_thread(comment.post_id)
     return comment
 
 
@@ -261,7 +271,7 @@ def delete_comment(*, comment: Comment, user: Any, site: SiteSettings | None = N
     comment.save(
         update_fields=["state", "subject", "body", "body_html", "submission_key", *FRAGMENT_FIELDS]
     )
-    _touch_thread(comment.post_id)
+    touch_thread(comment.post_id)
     return comment
 
 
@@ -270,6 +280,7 @@ def check_can_rate(*, user: Any, comment: Comment, value: int) -> None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
     if comment.author_id == user.pk:
         raise NotAllowed("You cannot rate your own comment.")
+    check_not_banned(user=user)
     trusted = is_trusted(user)
     rateable = {CommentState.VISIBLE, CommentState.HIDDEN} if trusted else {CommentState.VISIBLE}
     if comment.state not in rateable:
@@ -329,7 +340,7 @@ def rate_comment(*, comment: Comment, rater: Any, value: int) -> Comment:
         rating.value = value
         rating.save(update_fields=["value", "updated"])
     _store_rating_totals(comment)
-    _touch_thread(comment.post_id)
+    touch_thread(comment.post_id)
     return comment
 
 
@@ -345,14 +356,24 @@ def remove_rating(*, comment: Comment, rater: Any) -> Comment:
     comment.rating_sum -= rating.value
     rating.delete()
     _store_rating_totals(comment)
-    _touch_thread(comment.post_id)
+    touch_thread(comment.post_id)
     return comment
 
 
-def set_comments_open(*, post: Post, user: Any, is_open: bool) -> None:
-    """Editors close a thread (it stays readable) or open it again."""
+def set_comments_open(*, post: Post, user: Any, is_open: bool, reason: str = "") -> None:
+    """Editors close a thread (it stays readable) or open it again; the log shows it."""
     if not (getattr(user, "is_authenticated", False) and user.has_perm("publishing.change_post")):
         raise NotAllowed("Only editors may close or open a post's comments.")
+    if post.comments_open != is_open:
+        record_action(
+            moderator=user,
+            action="open" if is_open else "close",
+            target_type="post",
+            target_id=post.pk,
+            target_label=f"“{post.title}”",
+            target_url=post.get_absolute_url(),
+            reason=reason,
+        )
     Post.objects.filter(pk=post.pk).update(comments_open=is_open)
     post.comments_open = is_open
     ThreadState.objects.get_or_create(post=post)

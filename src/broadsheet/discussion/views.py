@@ -22,7 +22,11 @@ from broadsheet.discussion.forms import CommentForm, EditCommentForm
 from broadsheet.discussion.fragments import render_fragment
 from broadsheet.discussion.models import Comment, CommentState, ThreadState
 from broadsheet.discussion.tree import CommentRow
-from broadsheet.errors import BroadsheetError, InvalidInput
+from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
+from broadsheet.moderation import ratelimits
+from broadsheet.moderation.honeypot import COMMENT_FORM, HoneypotForm
+from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
+from broadsheet.moderation.reputation import is_trusted
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import Post, SiteSettings
@@ -44,6 +48,7 @@ def _page_response(
     post: Post,
     *,
     form: CommentForm | None = None,
+    honeypot: HoneypotForm | None = None,
     preview_html: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -88,10 +93,12 @@ def _page_response(
             "sort_labels": SORT_LABELS,
             "closed_reason": closed_reason,
             "form": form if can_write else None,
+            "honeypot": honeypot or HoneypotForm(guarding=COMMENT_FORM),
             "preview_html": preview_html,
             "reply_to": reply_to,
             "is_moderator": services.is_moderator(request.user),
             "sees_hidden": selectors.sees_hidden_comments(request.user),
+            "viewer_trusted": is_trusted(request.user),
             "can_close": request.user.has_perm("publishing.change_post"),
             "edit_minutes": site.comment_edit_minutes,
         },
@@ -115,6 +122,10 @@ def _page_response(
 
 
 def post_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The post and its discussion. The comment form posts here too, so that a preview or an
+    error is shown at the post's own address and the page's relative links keep working."""
+    if request.method == "POST":
+        return post_comment(request, slug)
     post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
     return _page_response(request, post)
 
@@ -133,17 +144,24 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, error.message)
         return _page_response(request, post, status=error.status)
     form = CommentForm(request.POST, anonymous=not request.user.is_authenticated)
+    honeypot = HoneypotForm(request.POST, guarding=COMMENT_FORM)
     if not form.is_valid():
-        return _page_response(request, post, form=form, status=422)
+        return _page_response(request, post, form=form, honeypot=honeypot.again(), status=422)
     data = form.cleaned_data
     if "preview" in request.POST:
         try:
             preview = _preview_fragment(request, post, subject=data["subject"], body=data["body"])
         except BroadsheetError as error:
             form.add_error(None, error.message)
-            return _page_response(request, post, form=form, status=error.status)
-        return _page_response(request, post, form=form, preview_html=preview)
+            return _page_response(
+                request, post, form=form, honeypot=honeypot.again(), status=error.status
+            )
+        return _page_response(
+            request, post, form=form, honeypot=honeypot.again(), preview_html=preview
+        )
     try:
+        honeypot.check()
+        check_rate_limit(action=ratelimits.COMMENT.name, user=request.user, ip=client_ip(request))
         comment = services.post_comment(
             post=post,
             author=request.user,
@@ -157,7 +175,10 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except BroadsheetError as error:
         form.add_error(None, error.message)
-        return _page_response(request, post, form=form, status=error.status)
+        response = _page_response(
+            request, post, form=form, honeypot=honeypot.again(), status=error.status
+        )
+        return with_error_headers(response, error)
     return HttpResponseRedirect(comment.get_absolute_url())
 
 
@@ -193,10 +214,14 @@ def _comment_or_404(comment_id: int) -> Comment:
 def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
     services.check_can_edit_comment(user=request.user, comment=comment, site=_site(request))
+    refusal: BroadsheetError | None = None
     if request.method == "POST":
         form = EditCommentForm(request.POST)
         if form.is_valid():
             try:
+                check_rate_limit(
+                    action=ratelimits.COMMENT_EDIT.name, user=request.user, ip=client_ip(request)
+                )
                 services.edit_comment(
                     comment=comment,
                     editor=request.user,
@@ -206,12 +231,17 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
                 )
             except BroadsheetError as error:
                 form.add_error(None, error.message)
+                refusal = error
             else:
                 messages.success(request, "Your changes are saved.")
                 return HttpResponseRedirect(comment.get_absolute_url())
     else:
         form = EditCommentForm(initial={"subject": comment.subject, "body": comment.body})
-    return render(request, "discussion/edit_comment.html", {"comment": comment, "form": form})
+    response = render(request, "discussion/edit_comment.html", {"comment": comment, "form": form})
+    if refusal is not None:
+        response.status_code = refusal.status
+        with_error_headers(response, refusal)
+    return response
 
 
 @login_required
@@ -219,6 +249,9 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
     services.check_can_delete_comment(user=request.user, comment=comment)
     if request.method == "POST":
+        check_rate_limit(
+            action=ratelimits.COMMENT_DELETE.name, user=request.user, ip=client_ip(request)
+        )
         services.delete_comment(comment=comment, user=request.user)
         messages.success(request, f"Comment #{comment.number} is deleted.")
         return HttpResponseRedirect(comment.post.get_absolute_url() + "#comments")
@@ -229,12 +262,13 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 def rate_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
     raw = request.POST.get("value", "")
-    if raw == "clear":
+    value = None if raw == "clear" else _int_or_none(raw)
+    if value is None and raw != "clear":
+        raise InvalidInput("Choose a rating from 1 to 5.")
+    check_rate_limit(action=ratelimits.RATING.name, user=request.user, ip=client_ip(request))
+    if value is None:
         services.remove_rating(comment=comment, rater=request.user)
     else:
-        value = _int_or_none(raw)
-        if value is None:
-            raise InvalidInput("Choose a rating from 1 to 5.")
         services.rate_comment(comment=comment, rater=request.user, value=value)
     return HttpResponseRedirect(comment.get_absolute_url())
 

@@ -75,6 +75,7 @@ def screen_comment(
     author: AuthorFacts,
     site: SiteSettings,
     spam_score: float | None = None,
+    spam_threshold: float | None = None,
 ) -> Screening:
     """Apply every rule to a new comment's text (subject and Markdown body)."""
     blocked = first_match(text, parse_word_list(site.blocked_words))
@@ -98,6 +99,9 @@ def screen_comment(
     floor = site.hold_below_reputation
     if floor is not None and author.reputation is not None and author.reputation < floor:
         reasons.append(f"reputation {author.reputation:.2f} below {floor:.2f}")
-    if spam_score is not None and spam_score >= site.spam_hold_threshold:
-        reasons.append(f"spam score {spam_score:.2f}")
+    if spam_score is not None:
+        # The model's own threshold (chosen for its precision) or the site's, the lower.
+        threshold = min(site.spam_hold_threshold, spam_threshold or site.spam_hold_threshold)
+        if spam_score >= threshold:
+            reasons.append(f"spam score {spam_score:.2f}")
     return Screening(hold_reasons=reasons)

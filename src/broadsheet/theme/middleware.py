@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from broadsheet.errors import BroadsheetError
+from broadsheet.errors import BroadsheetError, with_error_headers
 
 
 class DomainErrorMiddleware:
@@ -20,7 +20,7 @@ class DomainErrorMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, BroadsheetError) or request.path.startswith("/api/"):
             return None
-        return render(
+        response = render(
             request,
             "theme/error.html",
             {
@@ -29,6 +29,7 @@ class DomainErrorMiddleware:
             },
             status=exception.status,
         )
+        return with_error_headers(response, exception)
 
 
 ERROR_PAGE_TITLES = {

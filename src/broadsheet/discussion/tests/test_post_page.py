@@ -255,3 +255,15 @@ def test_the_query_count_is_the_same_for_10_and_for_2000_comments_in_every_mode_
     generate_thread(post=post, authors=[reader, editor], count=1990, seed=2)
     for url in views:
         assert same_query_count(small[url], page_queries(url)), url
+
+
+def test_the_form_posts_to_the_post_address_so_a_preview_keeps_working_links(
+    client, post, reader, settings
+):
+    settings.BROADSHEET_FORM_MIN_SECONDS = 0
+    client.force_login(reader)
+    page = page_of(client, post.get_absolute_url())
+    assert f'action="{post.get_absolute_url()}#reply-form"' in page
+    response = client.post(post.get_absolute_url(), {"body": "Draft", "preview": "1"})
+    assert response.status_code == 200
+    assert "Preview: this is how your comment will look." in response.content.decode()

@@ -71,6 +71,10 @@ def test_a_reputation_under_the_floor_holds():
 def test_a_spam_score_over_the_threshold_holds():
     assert screen_comment(text="x", author=REGULAR, site=site(), spam_score=0.95).held
     assert not screen_comment(text="x", author=REGULAR, site=site(), spam_score=0.5).held
+    # the model's own, lower threshold applies when it has one
+    assert screen_comment(
+        text="x", author=REGULAR, site=site(), spam_score=0.7, spam_threshold=0.65
+    ).held
 
 
 @pytest.mark.parametrize("trusted", [True])

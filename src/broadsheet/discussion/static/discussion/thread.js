@@ -7,7 +7,7 @@
 // markup can move its parts around without breaking this.
 
 const DRAFT_SAVE_DELAY_MS = 400; // save while typing, but not on every key
-const TOP_LEVEL_TITLE = "Post a comment"; // the form's title when it answers no one
+const TOP_LEVEL_TITLE = "Post a comment"; // when the server's form was a reply's
 
 const discussion = document.querySelector(".discussion");
 
@@ -24,16 +24,21 @@ function commentNumber(article) {
 
 // ---------------------------------------------------------------- announcements
 
+// Made at start, not at the first message: screen readers may miss a region that appears
+// together with its text. The markup may hold one already.
 let liveRegion = null;
 
+function prepareAnnouncer() {
+  liveRegion = discussion.querySelector(".discussion__announcer");
+  if (liveRegion) return;
+  liveRegion = document.createElement("p");
+  liveRegion.className = "visually-hidden discussion__announcer";
+  liveRegion.setAttribute("role", "status");
+  liveRegion.setAttribute("aria-live", "polite");
+  discussion.append(liveRegion);
+}
+
 function announce(text) {
-  if (!liveRegion) {
-    liveRegion = document.createElement("p");
-    liveRegion.className = "visually-hidden discussion__announcer";
-    liveRegion.setAttribute("role", "status");
-    liveRegion.setAttribute("aria-live", "polite");
-    discussion.append(liveRegion);
-  }
   // Emptied first, so the same words said twice are announced twice.
   liveRegion.textContent = "";
   window.setTimeout(() => {
@@ -101,6 +106,7 @@ function enhanceCommentForm(form) {
   const title = form.querySelector(".comment-form__title");
   const draftKey = form.dataset.draftKey;
   if (!parentInput || !bodyInput) return;
+  const topLevelTitle = (!parentInput.value && title?.textContent.trim()) || TOP_LEVEL_TITLE;
 
   // Where the form lives when it answers no one: it goes back there on "Cancel reply".
   const home = document.createComment(" the comment form's place ");
@@ -124,7 +130,7 @@ function enhanceCommentForm(form) {
     // Answering a comment on another page of the thread, the server's title says it best.
     if (replyTo && !replyTo.number && !replyTo.subject) return;
     if (!replyTo) {
-      title.textContent = TOP_LEVEL_TITLE;
+      title.textContent = topLevelTitle;
       return;
     }
     const onPage = commentArticle(replyTo.id);
@@ -207,6 +213,11 @@ function enhanceCommentForm(form) {
     }
   });
 
+  // A fold closing over the open reply form sends the form home rather than hide it.
+  form.addEventListener("discussion:fold", () => {
+    if (replyTo) cancelReply({ focus: false });
+  });
+
   form.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && replyTo && !event.defaultPrevented) {
       event.preventDefault();
@@ -267,10 +278,10 @@ function isPlainClick(event) {
 
 // ---------------------------------------------------------------- ratings
 
+// As the page writes it: "(4.50 / 2)", or "(none / 0)" before anyone rates.
 function ratingText(rating) {
-  const average = rating.average === null || rating.average === undefined
-    ? "none"
-    : Number(rating.average).toFixed(2);
+  const unrated = rating.average === null || rating.average === undefined;
+  const average = unrated ? "none" : Number(rating.average).toFixed(2);
   return `(${average} / ${rating.count})`;
 }
 
@@ -289,6 +300,8 @@ function enhanceRateForm(form) {
   if (!select) return;
   for (const button of form.querySelectorAll("button")) button.hidden = true;
   const commentId = form.dataset.commentId;
+  // The JSON API's address for this comment's rating (api.py), unless the markup gives one.
+  const ratingUrl = form.dataset.ratingUrl || `/api/comments/${commentId}/rating`;
   let saved = select.value; // what the server holds, to go back to when a change fails
   let latest = 0; // answers to earlier requests arrive late: only the last one counts
 
@@ -296,7 +309,7 @@ function enhanceRateForm(form) {
   error.className = "rate-form__error";
   error.setAttribute("role", "alert");
   error.hidden = true;
-  form.append(error);
+  form.after(error);
 
   function showError(text) {
     error.textContent = text;
@@ -324,7 +337,7 @@ function enhanceRateForm(form) {
     form.setAttribute("aria-busy", "true");
     let response;
     try {
-      response = await fetch(`/api/comments/${commentId}/rating`, {
+      response = await fetch(ratingUrl, {
         method: clearing ? "DELETE" : "PUT",
         credentials: "same-origin",
         headers: {
@@ -348,7 +361,13 @@ function enhanceRateForm(form) {
       );
       return;
     }
-    const result = await response.json();
+    let result;
+    try {
+      result = await response.json();
+    } catch {
+      showError("Your rating was sent, but the answer could not be read: reload the page.");
+      return;
+    }
     if (request !== latest) return;
     saved = clearing ? "" : value;
     select.value = saved;
@@ -387,6 +406,7 @@ function replyListOf(article) {
 }
 
 function enhanceSubThread(article) {
+  if (article.closest(".comment-preview")) return;
   const replies = replyListOf(article);
   if (!replies) return;
   const count = replies.querySelectorAll(".comments__item").length;
@@ -400,10 +420,18 @@ function enhanceSubThread(article) {
   function show(expanded) {
     replies.hidden = !expanded;
     toggle.setAttribute("aria-expanded", String(expanded));
-    toggle.textContent = `${expanded ? "Hide" : "Show"} ${count} ${noun}`;
+    // Not "hide": on this page that word belongs to moderation (comment--hidden).
+    toggle.textContent = `${expanded ? "Collapse" : "Expand"} ${count} ${noun}`;
   }
 
-  toggle.addEventListener("click", () => show(replies.hidden));
+  toggle.addEventListener("click", () => {
+    const folding = !replies.hidden;
+    const replyForm = document.getElementById("reply-form");
+    if (folding && replyForm && replies.contains(replyForm)) {
+      replyForm.dispatchEvent(new Event("discussion:fold"));
+    }
+    show(!folding);
+  });
   replies.addEventListener("discussion:reveal", () => show(true));
   show(true);
   // The button says how many replies there are: the plain count would say it twice.
@@ -420,7 +448,12 @@ function enhanceSubThread(article) {
 
 // A link to a comment inside a folded sub-thread opens the folds on the way.
 function revealTarget() {
-  const id = decodeURIComponent(window.location.hash.slice(1));
+  let id = "";
+  try {
+    id = decodeURIComponent(window.location.hash.slice(1));
+  } catch {
+    return; // not an address this page wrote
+  }
   const target = id && document.getElementById(id);
   if (!target || !discussion.contains(target)) return;
   let folded = target.closest("ol.comments__replies[hidden]");
@@ -435,6 +468,7 @@ function revealTarget() {
 // ---------------------------------------------------------------- start
 
 if (discussion) {
+  prepareAnnouncer();
   for (const controls of discussion.querySelectorAll("form.thread-controls")) {
     enhanceThreadControls(controls);
   }

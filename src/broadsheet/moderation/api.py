@@ -1,0 +1,163 @@
+"""The moderation API: the queue and actions for moderators, flags for readers, the public log.
+
+Mounted by api/api.py. Endpoints parse, load, call one service of moderation.services (which
+checks the caller's permission itself) and render. No `from __future__ import annotations`:
+django-ninja reads the annotations at import time.
+"""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from broadsheet.api.auth import signed_in_user
+from broadsheet.api.errors import error_responses
+from broadsheet.discussion.models import Comment
+from broadsheet.errors import NotFound
+from broadsheet.moderation import ratelimits, selectors, services
+from broadsheet.moderation.models import MAX_REASON_LENGTH, Flag, ModerationAction
+from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
+
+LOG_PAGE_SIZE = 50
+
+router = Router(tags=["moderation"])
+
+
+class QueueItemOut(Schema):
+    id: int
+    number: int
+    post_id: int
+    post_title: str
+    url: str
+    author: str | None
+    subject: str
+    body_html: str
+    state: str
+    reasons: list[str]
+    spam_score: float | None
+    created: datetime
+
+
+class OutcomeOut(Schema):
+    changed: bool
+    message: str
+    state: str | None
+
+
+class FlagIn(Schema):
+    reason: Literal["spam", "abuse", "off_topic", "other"]
+    note: str = Field("", max_length=MAX_REASON_LENGTH)
+
+
+class FlagOut(Schema):
+    id: int
+    comment: int
+    reason: str
+
+
+class ActionIn(Schema):
+    reason: str = Field("", max_length=MAX_REASON_LENGTH)
+
+
+class LogEntryOut(Schema):
+    created: datetime
+    moderator: str | None
+    action: str
+    target_type: str
+    target_label: str
+    target_url: str
+    reason: str
+
+    @staticmethod
+    def resolve_moderator(entry: ModerationAction) -> str | None:
+        return entry.moderator.username if entry.moderator else None
+
+    @staticmethod
+    def resolve_action(entry: ModerationAction) -> str:
+        return str(entry.action)
+
+
+@router.get(
+    "/moderation/queue",
+    response={200: list[QueueItemOut], **error_responses(401, 403)},
+    summary="The moderation queue",
+    description="Held and flagged comments, oldest first, with the reasons (moderators only).",
+)
+def moderation_queue(request: HttpRequest) -> list[dict[str, Any]]:
+    services.check_can_moderate(signed_in_user(request))
+    return [
+        {
+            "id": item.comment.pk,
+            "number": item.comment.number,
+            "post_id": item.comment.post_id,
+            "post_title": item.comment.post.title,
+            "url": request.build_absolute_uri(item.comment.get_absolute_url()),
+            "author": item.comment.author.username
+            if item.comment.author
+            else item.comment.author_name or None,
+            "subject": item.comment.subject,
+            "body_html": item.comment.body_html,
+            "state": item.comment.state,
+            "reasons": item.reasons,
+            "spam_score": item.comment.spam_score,
+            "created": item.comment.created,
+        }
+        for item in selectors.queue_items()
+    ]
+
+
+@router.post(
+    "/moderation/comments/{int:comment_id}/{action}",
+    response={200: OutcomeOut, **error_responses(401, 403, 422, 429)},
+    summary="Act on a comment",
+    description=(
+        "approve, reject (as spam), delete, hide or unhide. Acting on a missing or already "
+        "moderated comment changes nothing and says so (`changed`: false)."
+    ),
+)
+def moderate(
+    request: HttpRequest,
+    comment_id: int,
+    action: Literal["approve", "reject", "delete", "hide", "unhide"],
+    payload: ActionIn | None = None,
+) -> services.Outcome:
+    moderator = signed_in_user(request)
+    return services.moderate_comment(
+        comment_id=comment_id,
+        moderator=moderator,
+        action=action,
+        reason=payload.reason if payload else "",
+    )
+
+
+@router.post(
+    "/comments/{int:comment_id}/flag",
+    response={201: FlagOut, **error_responses(401, 403, 404, 409, 422, 429)},
+    summary="Flag a comment",
+    description="Asks the moderators to look at a comment; one flag per reader and comment.",
+)
+def flag(request: HttpRequest, comment_id: int, payload: FlagIn) -> Status[FlagOut]:
+    reporter = signed_in_user(request)
+    comment = Comment.objects.filter(pk=comment_id).first()
+    if comment is None:
+        raise NotFound(f"There is no comment {comment_id}.")
+    check_rate_limit(action=ratelimits.FLAG.name, user=reporter, ip=client_ip(request))
+    created: Flag = services.flag_comment(
+        comment=comment, reporter=reporter, reason=payload.reason, note=payload.note
+    )
+    return Status(201, FlagOut(id=created.pk, comment=comment.pk, reason=created.reason))
+
+
+@router.get(
+    "/moderation/log",
+    response={200: list[LogEntryOut]},
+    auth=None,
+    summary="The public moderation log",
+    description=f"Every moderator action, newest first, {LOG_PAGE_SIZE} a page (`?page=`).",
+)
+@paginate(PageNumberPagination, page_size=LOG_PAGE_SIZE)
+def moderation_log(request: HttpRequest) -> QuerySet[ModerationAction]:
+    return selectors.public_log()

@@ -1,0 +1,50 @@
+"""Who may not write: suspended readers and blocked networks. Banned readers are told why."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from broadsheet.errors import NotAllowed
+from broadsheet.moderation.models import Ban
+
+
+def _in_force() -> Q:
+    now = timezone.now()
+    return Q(lifted__isnull=True) & (Q(until__isnull=True) | Q(until__gt=now))
+
+
+def active_ban_for(user: Any) -> Ban | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Ban.objects.filter(_in_force(), user_id=user.pk).order_by("-created").first()
+
+
+def network_ban_for(ip: str) -> Ban | None:
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    for ban in Ban.objects.filter(_in_force(), user__isnull=True).exclude(network=""):
+        if address in ipaddress.ip_network(ban.network, strict=False):
+            return ban
+    return None
+
+
+def ban_message(ban: Ban) -> str:
+    when = (
+        "for good"
+        if ban.until is None
+        else f"until {timezone.localtime(ban.until):%b %d, %Y %H:%M %Z}"
+    )
+    return f"You cannot post here {when}: {ban.reason}"
+
+
+def check_not_banned(*, user: Any, ip: str | None = None) -> None:
+    """Refuse a write from a banned reader or network, saying why (no shadow bans)."""
+    ban = active_ban_for(user) or (network_ban_for(ip) if ip else None)
+    if ban is not None:
+        raise NotAllowed(ban_message(ban), code="banned")

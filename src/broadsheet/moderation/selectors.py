@@ -1,0 +1,71 @@
+"""Reads for moderators (the queue) and for everyone (the public log)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from broadsheet.discussion.models import Comment, CommentState
+from broadsheet.moderation.models import Flag, ModerationAction
+
+QUEUE_PAGE_SIZE = 50  # a screenful of decisions; bulk actions cover a page
+
+
+def queue_filter() -> Q:
+    return Q(state=CommentState.HELD) | Q(
+        flags__resolved__isnull=True, state__in=[CommentState.VISIBLE, CommentState.HIDDEN]
+    )
+
+
+def queue_count() -> int:
+    return Comment.objects.filter(queue_filter()).distinct().count()
+
+
+@dataclass
+class QueueItem:
+    comment: Comment
+    flag_reasons: list[str] = field(default_factory=list)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [*self.comment.hold_reasons, *self.flag_reasons]
+
+
+def queue_items(*, limit: int = QUEUE_PAGE_SIZE) -> list[QueueItem]:
+    """Held and flagged comments, oldest first, with why each is there. Two queries."""
+    comments = list(
+        Comment.objects.filter(queue_filter())
+        .distinct()
+        .select_related("post", "author")
+        .order_by("created")[:limit]
+    )
+    flags: dict[int, list[str]] = {}
+    for comment_id, reason, note in Flag.objects.filter(
+        comment__in=comments, resolved__isnull=True
+    ).values_list("comment_id", "reason", "note"):
+        label = dict(Flag.Reason.choices)[reason]
+        flags.setdefault(comment_id, []).append(
+            f"flagged: {label}" + (f" ({note})" if note else "")
+        )
+    return [QueueItem(comment, flags.get(comment.pk, [])) for comment in comments]
+
+
+def public_log() -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.select_related("moderator").order_by("-created", "-id")
+
+
+def flag_counts(comment_ids: list[int]) -> dict[int, int]:
+    return dict(
+        Flag.objects.filter(comment_id__in=comment_ids, resolved__isnull=True)
+        .values_list("comment_id")
+        .annotate(count=Count("id"))
+        .values_list("comment_id", "count")
+    )
+
+
+def is_queue_visible_to(user: Any) -> bool:
+    from broadsheet.discussion.services import is_moderator
+
+    return is_moderator(user)

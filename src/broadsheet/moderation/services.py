@@ -1,0 +1,230 @@
+"""Moderators' actions on comments, readers' flags, and bans. Each action is logged publicly.
+
+Two moderators acting on one comment at once: the comment row is locked, the first action
+wins, and the second is told what happened instead of acting again (no error page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from broadsheet.accounts.models import User
+from broadsheet.discussion import services as discussion
+from broadsheet.discussion.fragments import FRAGMENT_FIELDS, refresh_fragment
+from broadsheet.discussion.models import Comment, CommentState
+from broadsheet.errors import Conflict, InvalidInput, NotAllowed
+from broadsheet.moderation.bans import check_not_banned
+from broadsheet.moderation.log import record_action
+from broadsheet.moderation.models import Ban, Flag, ModerationAction, validate_network
+from broadsheet.moderation.spam import record_moderation_decision
+from broadsheet.publishing.selectors import get_site_settings
+
+COMMENT_ACTIONS = ("approve", "reject", "delete", "hide", "unhide")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    changed: bool
+    message: str
+    state: str | None = None
+
+
+def check_can_moderate(user: Any) -> None:
+    if not discussion.is_moderator(user):
+        raise NotAllowed("Only moderators may do that.")
+
+
+def _label(comment: Comment) -> str:
+    return f"comment #{comment.number} on “{comment.post.title}”"
+
+
+def _already(comment: Comment, what: str) -> Outcome:
+    who = comment.moderated_by.username if comment.moderated_by else "someone"
+    when = (
+        f" at {timezone.localtime(comment.moderated_at):%H:%M:%S}" if comment.moderated_at else ""
+    )
+    return Outcome(
+        False, f"Comment #{comment.number} was already {what} by {who}{when}.", comment.state
+    )
+
+
+def _settle(comment: Comment, *, moderator: Any, state: str) -> None:
+    comment.state = state
+    comment.moderated_by = moderator
+    comment.moderated_at = timezone.now()
+    refresh_fragment(comment, get_site_settings())
+    comment.save(update_fields=["state", "moderated_by", "moderated_at", *FRAGMENT_FIELDS])
+    Flag.objects.filter(comment=comment, resolved__isnull=True).update(resolved=timezone.now())
+    discussion.touch_thread(comment.post_id)
+
+
+@transaction.atomic
+def moderate_comment(*, comment_id: int, moderator: Any, action: str, reason: str = "") -> Outcome:
+    """Approve, reject as spam, delete, hide or unhide one comment."""
+    check_can_moderate(moderator)
+    if action not in COMMENT_ACTIONS:
+        raise InvalidInput(f"Unknown action {action!r}; use one of {', '.join(COMMENT_ACTIONS)}.")
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("post", "moderated_by", "author")
+        .filter(pk=comment_id)
+        .first()
+    )
+    if comment is None:
+        return Outcome(False, f"Comment {comment_id} no longer exists; nothing to do.")
+    if comment.state == CommentState.DELETED:
+        return _already(comment, "removed")
+    label, url = _label(comment), comment.get_absolute_url()
+    flagged = Flag.objects.filter(comment=comment, resolved__isnull=True).exists()
+
+    if action == "approve":
+        if comment.state != CommentState.HELD and not flagged:
+            return _already(comment, "approved")
+        _settle(comment, moderator=moderator, state=CommentState.VISIBLE)
+        _learn(comment, is_spam=False)
+    elif action == "hide":
+        if comment.state == CommentState.HIDDEN:
+            return _already(comment, "hidden")
+        _settle(comment, moderator=moderator, state=CommentState.HIDDEN)
+    elif action == "unhide":
+        if comment.state != CommentState.HIDDEN:
+            return _already(comment, "shown")
+        _settle(comment, moderator=moderator, state=CommentState.VISIBLE)
+    else:  # reject (spam) or delete: the text goes, the place in the tree stays
+        if action == "reject":
+            _learn(comment, is_spam=True)
+        discussion.delete_comment(comment=comment, user=moderator)
+        Comment.objects.filter(pk=comment.pk).update(
+            moderated_by=moderator, moderated_at=timezone.now()
+        )
+        Flag.objects.filter(comment=comment, resolved__isnull=True).update(resolved=timezone.now())
+    record_action(
+        moderator=moderator,
+        action=action,
+        target_type="comment",
+        target_id=comment.pk,
+        target_label=label,
+        target_url=url,
+        reason=reason,
+    )
+    verb = dict(ModerationAction.Kind.choices)[action]
+    return Outcome(True, f"You {verb} comment #{comment.number}.", comment.state)
+
+
+def _learn(comment: Comment, *, is_spam: bool) -> None:
+    """Feed the moderator's decision to the spam classifier's training examples."""
+    record_moderation_decision(text=f"{comment.subject}\n{comment.body}", is_spam=is_spam)
+
+
+@transaction.atomic
+def moderate_comments(*, comment_ids: list[int], moderator: Any, action: str) -> list[Outcome]:
+    """The same action on several comments (the queue's bulk actions)."""
+    return [
+        moderate_comment(comment_id=comment_id, moderator=moderator, action=action)
+        for comment_id in comment_ids
+    ]
+
+
+def edit_as_moderator(
+    *, comment: Comment, moderator: Any, subject: str, body: str, reason: str = ""
+) -> Comment:
+    check_can_moderate(moderator)
+    edited = discussion.edit_comment(comment=comment, editor=moderator, subject=subject, body=body)
+    record_action(
+        moderator=moderator,
+        action="edit",
+        target_type="comment",
+        target_id=comment.pk,
+        target_label=_label(comment),
+        target_url=comment.get_absolute_url(),
+        reason=reason,
+    )
+    return edited
+
+
+@transaction.atomic
+def flag_comment(*, comment: Comment, reporter: Any, reason: str, note: str = "") -> Flag:
+    """A reader asks for a moderator's look; a reader flags a comment once."""
+    if not getattr(reporter, "is_authenticated", False):
+        raise NotAllowed("Log in to flag comments.", code="login_required", status=401)
+    check_not_banned(user=reporter)
+    if reason not in Flag.Reason.values:
+        choices = ", ".join(Flag.Reason.values)
+        raise InvalidInput(f"Choose why you flag this comment: {choices}.")
+    if comment.author_id == reporter.pk:
+        raise NotAllowed("You cannot flag your own comment; edit or delete it instead.")
+    if comment.state == CommentState.DELETED:
+        raise NotAllowed("That comment has been removed already.")
+    if Flag.objects.filter(comment=comment, reporter=reporter).exists():
+        raise Conflict("You flagged this comment already; a moderator will look at it.")
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(
+                comment=comment, reporter=reporter, reason=reason, note=note.strip()[:500]
+            )
+    except IntegrityError as error:
+        raise Conflict("You flagged this comment already; a moderator will look at it.") from error
+
+
+@transaction.atomic
+def ban_reader(*, user: User, moderator: Any, reason: str, until: datetime | None = None) -> Ban:
+    check_can_moderate(moderator)
+    if not reason.strip():
+        raise InvalidInput("Give the reason for the ban: the reader is told.")
+    if discussion.is_moderator(user):
+        raise NotAllowed("Moderators cannot be banned; change their role first.")
+    ban = Ban.objects.create(user=user, until=until, reason=reason.strip(), created_by=moderator)
+    record_action(
+        moderator=moderator,
+        action="ban",
+        target_type="user",
+        target_id=user.pk,
+        target_label=f"reader {user.username}" + (f" until {until:%Y-%m-%d}" if until else ""),
+        reason=reason,
+    )
+    return ban
+
+
+@transaction.atomic
+def ban_network(*, network: str, moderator: Any, reason: str, until: datetime | None = None) -> Ban:
+    check_can_moderate(moderator)
+    try:
+        validate_network(network)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+    ban = Ban.objects.create(
+        network=network, until=until, reason=reason.strip(), created_by=moderator
+    )
+    record_action(
+        moderator=moderator,
+        action="ban",
+        target_type="network",
+        target_id=ban.pk,
+        target_label="an address range",  # the public log does not publish addresses
+        reason=reason,
+    )
+    return ban
+
+
+@transaction.atomic
+def lift_ban(*, ban: Ban, moderator: Any, reason: str = "") -> Ban:
+    check_can_moderate(moderator)
+    if ban.lifted is not None:
+        return ban
+    ban.lifted = timezone.now()
+    ban.save(update_fields=["lifted"])
+    record_action(
+        moderator=moderator,
+        action="unban",
+        target_type="user" if ban.user_id else "network",
+        target_id=ban.user_id or ban.pk,
+        target_label=f"reader {ban.user.username}" if ban.user else "an address range",
+        reason=reason,
+    )
+    return ban

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from broadsheet.moderation import views
+
+app_name = "moderation"
+
+urlpatterns = [
+    path("moderation/queue/", views.queue, name="queue"),
+    path("moderation/log/", views.log, name="log"),
+    path(
+        "moderation/comments/<int:comment_id>/<str:action>/",
+        views.comment_action,
+        name="comment_action",
+    ),
+    path("comments/<int:comment_id>/flag/", views.flag, name="flag"),
+]

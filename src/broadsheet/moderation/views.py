@@ -1,0 +1,97 @@
+"""The moderation queue and the public log; readers' flags."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from broadsheet.discussion.models import Comment
+from broadsheet.errors import BroadsheetError
+from broadsheet.moderation import ratelimits, selectors, services
+from broadsheet.moderation.models import Flag
+from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
+
+LOG_PAGE_SIZE = 50
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or fallback
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = fallback
+    return HttpResponseRedirect(target)
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    services.check_can_moderate(request.user)
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
+        action = request.POST.get("action", "")
+        if not ids:
+            messages.info(request, "Select at least one comment first.")
+        else:
+            outcomes = services.moderate_comments(
+                comment_ids=ids, moderator=request.user, action=action
+            )
+            for outcome in outcomes:
+                (messages.success if outcome.changed else messages.info)(request, outcome.message)
+        return HttpResponseRedirect(reverse("moderation:queue"))
+    return render(
+        request,
+        "moderation/queue.html",
+        {"items": selectors.queue_items(), "total": selectors.queue_count()},
+    )
+
+
+@require_POST
+@login_required
+def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpResponse:
+    outcome = services.moderate_comment(
+        comment_id=comment_id,
+        moderator=request.user,
+        action=action,
+        reason=request.POST.get("reason", ""),
+    )
+    (messages.success if outcome.changed else messages.info)(request, outcome.message)
+    return _back(request, reverse("moderation:queue"))
+
+
+def log(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.public_log(), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "moderation/log.html", {"page": page})
+
+
+@login_required
+def flag(request: HttpRequest, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=comment_id)
+    if request.method == "POST":
+        try:
+            check_rate_limit(action=ratelimits.FLAG.name, user=request.user, ip=client_ip(request))
+            services.flag_comment(
+                comment=comment,
+                reporter=request.user,
+                reason=request.POST.get("reason", ""),
+                note=request.POST.get("note", ""),
+            )
+        except BroadsheetError as error:
+            if error.status == 422:
+                messages.error(request, error.message)
+                return render(
+                    request,
+                    "moderation/flag.html",
+                    {"comment": comment, "reasons": Flag.Reason.choices},
+                    status=422,
+                )
+            messages.info(request, error.message)
+        else:
+            messages.success(request, "Thank you: a moderator will look at this comment.")
+        return HttpResponseRedirect(comment.get_absolute_url())
+    return render(
+        request, "moderation/flag.html", {"comment": comment, "reasons": Flag.Reason.choices}
+    )

@@ -1,0 +1,147 @@
+"""A reader joins the discussion: registers, previews and posts a comment, replies inline."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from broadsheet.accounts.models import User
+from broadsheet.accounts.roles import Role
+from broadsheet.accounts.services import create_user
+from broadsheet.discussion import services as discussion
+from broadsheet.publishing.models import Post, PostStatus
+from broadsheet.publishing.services import create_post
+
+PASSWORD = "a browser test password 7"
+SLUG = "council-delays-the-jail-budget"
+
+
+@pytest.fixture(autouse=True)
+def _forms_may_be_sent_at_once(settings: Any) -> None:
+    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
+    settings.BROADSHEET_FORM_MIN_SECONDS = 0
+
+
+def _account(username: str, role: Role = Role.READER) -> User:
+    return create_user(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        role=role,
+        email_confirmed=True,
+        check_password_strength=False,
+    )
+
+
+@pytest.fixture
+def post(site_url: str) -> Post:
+    editor = _account("ed_editor", Role.EDITOR)
+    return create_post(
+        editor=editor,
+        title="Council Delays the Jail Budget",
+        intro="The vote moves to next month.",
+        slug=SLUG,
+        status=PostStatus.PUBLISHED,
+    ).post
+
+
+def _log_in(page: Page, site_url: str, username: str, then: str) -> None:
+    page.goto(f"{site_url}/accounts/login/?next={then}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{site_url}{then}")
+
+
+def test_a_new_reader_registers_previews_a_comment_and_lands_on_it(
+    page: Page, site_url: str, post: Post
+) -> None:
+    page.goto(f"{site_url}/accounts/register/")
+    page.get_by_label("Username").fill("rosa")
+    page.get_by_label("Email").fill("rosa@example.org")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create my account").click()
+    expect(page.locator(".messages")).to_contain_text("Welcome, rosa.")
+
+    page.goto(f"{site_url}{post.get_absolute_url()}")
+    form = page.locator("#reply-form")
+    expect(form.get_by_role("heading")).to_have_text("Post a comment")
+    form.get_by_label("Subject").fill("The delay costs money")
+    form.get_by_label("Comment", exact=True).fill("Every month of delay is **real** money.")
+    form.get_by_role("button", name="Preview").click()
+
+    preview = page.locator(".comment-preview")
+    expect(preview).to_be_visible()
+    expect(preview.locator("strong")).to_have_text("real")
+    expect(form.get_by_label("Comment", exact=True)).to_have_value(
+        "Every month of delay is **real** money."
+    )
+    form.get_by_role("button", name="Post").click()
+
+    expect(page).to_have_url(re.compile(r"\?comment=\d+#comment-\d+$"))
+    comment_id = page.url.rsplit("#comment-", 1)[1]
+    comment = page.locator(f"article#comment-{comment_id}")
+    expect(comment).to_be_visible()
+    expect(comment).to_be_in_viewport()
+    expect(comment.locator(".comment__subject")).to_have_text("The delay costs money")
+    expect(comment.locator(".comment__body strong")).to_have_text("real")
+    expect(comment.locator(".comment__byline")).to_contain_text("by rosa")
+    # Posted, the draft is gone: the form below is empty again.
+    expect(page.locator("#reply-form").get_by_label("Comment", exact=True)).to_have_value("")
+
+
+def test_a_reply_opens_inline_survives_a_reload_and_appears_under_its_parent(
+    page: Page, site_url: str, post: Post
+) -> None:
+    other = _account("other_reader")
+    parent = discussion.post_comment(
+        post=post, author=other, subject="Who voted to delay?", body="Does anyone know?"
+    )
+    discussion.post_comment(post=post, author=other, subject="A second thought", body="Later.")
+    _account("rosa")
+    _log_in(page, site_url, "rosa", post.get_absolute_url())
+
+    parent_comment = page.locator(f"article#comment-{parent.pk}")
+    form = page.locator("#reply-form")
+    parent_comment.get_by_role("link", name="Reply").click()
+
+    # The form moves under the comment it answers, which its title names.
+    expect(page.locator(f"#comment-{parent.pk} + #reply-form")).to_have_count(1)
+    expect(form.get_by_role("heading")).to_have_text("Reply to #1 Who voted to delay?")
+    expect(form.get_by_label("Comment", exact=True)).to_be_focused()
+    expect(form.locator("input[name=parent]")).to_have_value(str(parent.pk))
+
+    # Escape takes it back to the end of the thread, answering no one.
+    page.keyboard.press("Escape")
+    expect(page.locator(f"#comment-{parent.pk} + #reply-form")).to_have_count(0)
+    expect(form.get_by_role("heading")).to_have_text("Post a comment")
+    expect(form.locator("input[name=parent]")).to_have_value("")
+
+    parent_comment.get_by_role("link", name="Reply").click()
+    page.keyboard.type("The finance committee did, 5 to 2.")
+    page.reload()
+
+    expect(page.locator(f"#comment-{parent.pk} + #reply-form")).to_have_count(1)
+    expect(form.get_by_label("Comment", exact=True)).to_have_value(
+        "The finance committee did, 5 to 2."
+    )
+    expect(form.locator("input[name=parent]")).to_have_value(str(parent.pk))
+    form.get_by_role("button", name="Post").click()
+
+    expect(page).to_have_url(re.compile(r"\?comment=\d+#comment-\d+$"))
+    reply_id = page.url.rsplit("#comment-", 1)[1]
+    reply = page.locator(
+        f"li:has(> #comment-{parent.pk}) > ol.comments__replies article#comment-{reply_id}"
+    )
+    expect(reply).to_be_visible()
+    expect(reply.locator(".comment__body")).to_have_text("The finance committee did, 5 to 2.")
+    expect(form.get_by_label("Comment", exact=True)).to_have_value("")
+
+    reply.get_by_role("link", name="Parent").click()
+    expect(page).to_have_url(re.compile(rf"#comment-{parent.pk}$"))
+    assert page.evaluate("location.hash") == f"#comment-{parent.pk}"
+    expect(parent_comment).to_be_in_viewport()

@@ -1,0 +1,149 @@
+"""A reader changes how the thread is shown; a closed thread takes no more comments."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from broadsheet.accounts.models import User
+from broadsheet.accounts.roles import Role
+from broadsheet.accounts.services import create_user
+from broadsheet.discussion import services as discussion
+from broadsheet.publishing.models import PostStatus
+from broadsheet.publishing.services import create_post
+
+PASSWORD = "a browser test password 7"
+
+
+@pytest.fixture(autouse=True)
+def _forms_may_be_sent_at_once(settings: Any) -> None:
+    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
+    settings.BROADSHEET_FORM_MIN_SECONDS = 0
+
+
+def _account(username: str, role: Role = Role.READER) -> User:
+    return create_user(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        role=role,
+        email_confirmed=True,
+        check_password_strength=False,
+    )
+
+
+@pytest.fixture
+def editor(site_url: str) -> User:
+    return _account("ed_editor", Role.EDITOR)
+
+
+def _log_in(page: Page, site_url: str, then: str) -> None:
+    _account("rosa")
+    page.goto(f"{site_url}/accounts/login/?next={then}")
+    page.get_by_label("Username").fill("rosa")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{site_url}{then}")
+
+
+def test_threaded_newest_first_reorders_the_thread_and_shortens_replies_to_one_line(
+    page: Page, site_url: str, editor: User
+) -> None:
+    post = create_post(
+        editor=editor,
+        title="Turnout Figures Revised",
+        intro="The clerk corrected two precincts.",
+        status=PostStatus.PUBLISHED,
+    ).post
+    other = _account("other_reader")
+    older = discussion.post_comment(post=post, author=other, subject="Older", body="First.")
+    reply = discussion.post_comment(
+        post=post, author=editor, subject="A reply", body="To the first.", parent_id=older.pk
+    )
+    newer = discussion.post_comment(post=post, author=other, subject="Newer", body="Second.")
+    address = post.get_absolute_url()
+    _log_in(page, site_url, address)
+
+    top_level = page.locator("ol.comments > li > article.comment")
+    expect(top_level).to_have_count(2)
+    expect(top_level.locator(".comment__subject")).to_have_text(["Older", "Newer"])
+    controls = page.locator("form.thread-controls")
+    # The selects submit the form themselves; its button is only for browsers without the script.
+    expect(controls.get_by_role("button", name="Set")).to_be_hidden()
+
+    controls.get_by_label("Display").select_option("threaded")
+    expect(page).to_have_url(re.compile(r"\?display=threaded&sort=oldest#comments$"))
+    controls.get_by_label("Sort").select_option("newest")
+    expect(page).to_have_url(re.compile(r"\?display=threaded&sort=newest#comments$"))
+
+    expect(controls.get_by_label("Display")).to_have_value("threaded")
+    expect(controls.get_by_label("Sort")).to_have_value("newest")
+    expect(top_level.locator(".comment__subject")).to_have_text(["Newer", "Older"])
+    expect(page.locator("article.comment")).to_have_count(2)
+    line = page.locator(f"li:has(> #comment-{older.pk}) > ol.comments__replies .comment-line")
+    expect(line).to_have_count(1)
+    expect(line).to_have_attribute("id", f"comment-{reply.pk}")
+    expect(line.get_by_role("link")).to_have_text("A reply")
+    expect(line).to_contain_text("by ed_editor")
+    order = page.locator(".comments [id^=comment-]").evaluate_all(
+        "elements => elements.map(element => element.id)"
+    )
+    assert order == [f"comment-{newer.pk}", f"comment-{older.pk}", f"comment-{reply.pk}"]
+
+
+def test_a_closed_post_says_so_and_offers_no_comment_form(
+    page: Page, site_url: str, editor: User
+) -> None:
+    post = create_post(
+        editor=editor,
+        title="Water Agreement Signed",
+        intro="After two years of talks.",
+        status=PostStatus.PUBLISHED,
+    ).post
+    discussion.post_comment(
+        post=post, author=_account("early_reader"), subject="Finally", body="Two years."
+    )
+    discussion.set_comments_open(post=post, user=editor, is_open=False)
+    _log_in(page, site_url, post.get_absolute_url())
+
+    expect(page.locator(".discussion__closed")).to_have_text("Comments are closed.")
+    expect(page.locator("#reply-form")).to_have_count(0)
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    expect(page.locator("article.comment")).to_have_count(1)
+    expect(page.get_by_role("link", name="Reply")).to_have_count(0)
+
+
+def test_a_reader_folds_a_sub_thread_and_opens_it_again(
+    page: Page, site_url: str, editor: User
+) -> None:
+    post = create_post(
+        editor=editor,
+        title="Oversight Board Reports",
+        intro="Its first annual report.",
+        status=PostStatus.PUBLISHED,
+    ).post
+    other = _account("other_reader")
+    root = discussion.post_comment(post=post, author=other, subject="Root", body="Start.")
+    child = discussion.post_comment(
+        post=post, author=editor, subject="Child", body="Answer.", parent_id=root.pk
+    )
+    discussion.post_comment(
+        post=post, author=other, subject="Grandchild", body="Again.", parent_id=child.pk
+    )
+    _log_in(page, site_url, post.get_absolute_url())
+
+    root_comment = page.locator(f"article#comment-{root.pk}")
+    replies = page.locator(f"li:has(> #comment-{root.pk}) > ol.comments__replies")
+    fold = root_comment.get_by_role("button", name="Collapse 2 replies")
+    expect(fold).to_have_attribute("aria-expanded", "true")
+    fold.click()
+
+    expect(replies).to_be_hidden()
+    unfold = root_comment.get_by_role("button", name="Expand 2 replies")
+    expect(unfold).to_have_attribute("aria-expanded", "false")
+    unfold.click()
+    expect(replies).to_be_visible()
+    expect(replies.locator(f"article#comment-{child.pk}")).to_be_visible()
