@@ -242,6 +242,15 @@ def edit_comment(
         subject=subject, body=body
     )
     comment.edited = timezone.now()
+    if comment.author_id != getattr(editor, "pk", None):
+        record_action(
+            moderator=editor,
+            action="edit",
+            target_type="comment",
+            target_id=comment.pk,
+            target_label=f"comment #{comment.number} on “{comment.post.title}”",
+            target_url=comment.get_absolute_url(),
+        )
     refresh_fragment(comment, site)
     comment.save(update_fields=["subject", "body", "body_html", "edited", *FRAGMENT_FIELDS])
     touch_thread(comment.post_id)

@@ -35,7 +35,8 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
-from broadsheet.errors import RateLimited
+from broadsheet.errors import NotAllowed, RateLimited
+from broadsheet.moderation.bans import ban_message, network_ban_for
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -200,6 +201,10 @@ def check_rate_limit(*, action: str, user: Any, ip: str) -> None:
     how long until every exceeded window has ended.
     """
     limit = limit_named(action)
+    if limit.name in CONTENT_WRITES:
+        # Every write entry point passes here with the client's address, which the services
+        # do not see: the one place where a blocked network is refused.
+        check_network_not_banned(ip)
     now = time.time()
     waits = []
     for key, window in _counters(limit, user, ip):
@@ -213,6 +218,16 @@ def check_rate_limit(*, action: str, user: Any, ip: str) -> None:
             f"You are {limit.doing} too {pace}: try again in {_duration(wait)}.",
             retry_after=wait,
         )
+
+
+# Writes that a banned network may not make (it may still read, log in and out).
+CONTENT_WRITES = {"comment", "comment_edit", "comment_delete", "rating", "flag", "register"}
+
+
+def check_network_not_banned(ip: str) -> None:
+    ban = network_ban_for(ip)
+    if ban is not None:
+        raise NotAllowed(ban_message(ban), code="banned")
 
 
 def _counters(limit: RateLimit, user: Any, ip: str) -> Iterator[tuple[str, Window]]:

@@ -131,23 +131,6 @@ def moderate_comments(*, comment_ids: list[int], moderator: Any, action: str) ->
     ]
 
 
-def edit_as_moderator(
-    *, comment: Comment, moderator: Any, subject: str, body: str, reason: str = ""
-) -> Comment:
-    check_can_moderate(moderator)
-    edited = discussion.edit_comment(comment=comment, editor=moderator, subject=subject, body=body)
-    record_action(
-        moderator=moderator,
-        action="edit",
-        target_type="comment",
-        target_id=comment.pk,
-        target_label=_label(comment),
-        target_url=comment.get_absolute_url(),
-        reason=reason,
-    )
-    return edited
-
-
 @transaction.atomic
 def flag_comment(*, comment: Comment, reporter: Any, reason: str, note: str = "") -> Flag:
     """A reader asks for a moderator's look; a reader flags a comment once."""

@@ -200,3 +200,27 @@ def test_a_comment_the_classifier_scores_as_spam_is_held_with_its_score(client, 
     assert any(reason.startswith("spam score") for reason in spammy.hold_reasons)
     client.force_login(moderator)
     assert "spam score" in client.get("/moderation/queue/").content.decode()
+
+
+def test_a_moderators_edit_of_someone_elses_comment_is_logged(post, reader, moderator):
+    comment = make_comment(post, reader, "Original")
+    discussion.edit_comment(comment=comment, editor=moderator, subject="", body="Tidied")
+    entry = ModerationAction.objects.get()
+    assert (entry.action, entry.moderator) == ("edit", moderator)
+    discussion.edit_comment(comment=comment, editor=reader, subject="", body="Own edit")
+    assert ModerationAction.objects.count() == 1  # authors editing their own are not logged
+
+
+def test_a_banned_network_cannot_comment_through_the_page(client, post, reader, moderator):
+    services.ban_network(network="203.0.113.0/24", moderator=moderator, reason="spam wave")
+    client.force_login(reader)
+    response = client.post(
+        post.get_absolute_url(), {"body": "hello", "post": "1"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert response.status_code == 403
+    assert "spam wave" in response.content.decode()
+    assert not Comment.objects.filter(body="hello").exists()
+    ok = client.post(
+        post.get_absolute_url(), {"body": "hello", "post": "1"}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert ok.status_code == 302
