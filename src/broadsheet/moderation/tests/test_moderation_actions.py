@@ -224,3 +224,16 @@ def test_a_banned_network_cannot_comment_through_the_page(client, post, reader, 
         post.get_absolute_url(), {"body": "hello", "post": "1"}, REMOTE_ADDR="198.51.100.7"
     )
     assert ok.status_code == 302
+
+
+def test_the_queue_holds_only_held_and_flagged_comments(client, post, held, reader, moderator):
+    make_comment(post, moderator, "An ordinary visible comment")
+    client.force_login(moderator)
+    page = client.get("/moderation/queue/").content.decode()
+    assert "An ordinary visible comment" not in page
+    assert "My very first words" in page
+    services.moderate_comment(comment_id=held.pk, moderator=moderator, action="approve")
+    page = client.get("/moderation/queue/").content.decode()
+    assert "My very first words" not in page
+    assert "Nothing is waiting." in page
+    assert 'Queue <span class="badge">0</span>' in page

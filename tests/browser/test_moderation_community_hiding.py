@@ -1,0 +1,90 @@
+"""Trusted readers rate a comment down to 0 and the community hides it from everyone else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_playwright.pytest_playwright import CreateContextCallback
+
+from broadsheet.accounts.models import User
+from broadsheet.accounts.roles import Role
+from broadsheet.accounts.services import create_user
+from broadsheet.discussion import services as discussion
+from broadsheet.publishing.models import PostStatus
+from broadsheet.publishing.services import create_post
+
+PASSWORD = "a browser test password 7"
+ACTION_TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(autouse=True)
+def _forms_may_be_sent_at_once(settings: Any) -> None:
+    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
+    settings.BROADSHEET_FORM_MIN_SECONDS = 0
+
+
+def _account(username: str, role: Role = Role.READER) -> User:
+    return create_user(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        role=role,
+        email_confirmed=True,
+        check_password_strength=False,
+    )
+
+
+def _fresh_page(new_context: CreateContextCallback) -> Page:
+    """Another person's browser: a context of its own, with no cookies from the others."""
+    page = new_context().new_page()
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    return page
+
+
+def test_three_trusted_readers_rating_0_hide_a_comment_from_anonymous_visitors(
+    new_context: CreateContextCallback, site_url: str
+) -> None:
+    post = create_post(
+        editor=_account("ed_editor", Role.EDITOR),
+        title="Sheriff Answers the Auditors",
+        intro="A written reply, point by point.",
+        status=PostStatus.PUBLISHED,
+    ).post
+    comment = discussion.post_comment(
+        post=post,
+        author=_account("troll"),
+        subject="Buy my miracle cure",
+        body="It fixes budgets and backs.",
+    )
+    address = post.get_absolute_url()
+
+    for number, username in enumerate(["tess", "tom", "tara"], start=1):
+        _account(username, Role.TRUSTED)
+        page = _fresh_page(new_context)
+        page.goto(f"{site_url}/accounts/login/?next={address}")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(f"{site_url}{address}")
+
+        article = page.locator(f"article#comment-{comment.pk}")
+        select = article.get_by_label("Rate comment #1")
+        expect(select.locator("option[value='0']")).to_have_text("0 (hide)")
+        page.evaluate("window.stillTheSamePage = true")
+        with page.expect_response(f"**/api/comments/{comment.pk}/rating") as answer:
+            select.select_option("0")
+        assert answer.value.request.method == "PUT"
+        assert answer.value.status == 200
+        expect(article.locator("[data-rating]")).to_have_text(f"(0.00 / {number})")
+        assert page.evaluate("window.stillTheSamePage") is True
+        page.context.close()
+
+    visitor = _fresh_page(new_context)
+    visitor.goto(f"{site_url}{address}")
+    hidden = visitor.locator(f"#comment-{comment.pk}")
+    expect(hidden).to_have_class("comment-hidden")
+    expect(hidden).to_contain_text("Hidden comment (#1)")
+    expect(visitor.get_by_text("Buy my miracle cure")).to_have_count(0)
+    expect(visitor.get_by_text("It fixes budgets and backs.")).to_have_count(0)

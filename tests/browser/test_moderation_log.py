@@ -1,0 +1,104 @@
+"""Anyone can read the public moderation log; it never republishes the text of spam."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_playwright.pytest_playwright import CreateContextCallback
+
+from broadsheet.accounts.models import User
+from broadsheet.accounts.roles import Role
+from broadsheet.accounts.services import create_user
+from broadsheet.discussion import services as discussion
+from broadsheet.publishing.models import PostStatus, SiteSettings
+from broadsheet.publishing.services import create_post
+
+PASSWORD = "a browser test password 7"
+ACTION_TIMEOUT_MS = 10_000
+SPAM_SUBJECT = "Cheap watches, best prices"
+SPAM_BODY = "Visit the replica watch outlet today."
+
+
+@pytest.fixture(autouse=True)
+def _forms_may_be_sent_at_once(settings: Any) -> None:
+    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
+    settings.BROADSHEET_FORM_MIN_SECONDS = 0
+
+
+def _account(username: str, role: Role = Role.READER) -> User:
+    return create_user(
+        username=username,
+        email=f"{username}@example.org",
+        password=PASSWORD,
+        role=role,
+        email_confirmed=True,
+        check_password_strength=False,
+    )
+
+
+def test_the_public_log_names_the_moderator_and_never_shows_rejected_text(
+    page: Page, new_context: CreateContextCallback, site_url: str
+) -> None:
+    SiteSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
+    post = create_post(
+        editor=_account("ed_editor", Role.EDITOR),
+        title="Turnout Figures Revised",
+        intro="The clerk corrected two precincts.",
+        status=PostStatus.PUBLISHED,
+    ).post
+    spam = discussion.post_comment(
+        post=post, author=_account("spammer"), subject=SPAM_SUBJECT, body=SPAM_BODY
+    )
+    good = discussion.post_comment(
+        post=post,
+        author=_account("rosa"),
+        subject="Precinct 12 was counted twice",
+        body="The clerk said so at the hearing.",
+    )
+    _account("mo_moderator", Role.MODERATOR)
+
+    page.goto(f"{site_url}/accounts/login/?next=/moderation/queue/")
+    page.get_by_label("Username").fill("mo_moderator")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{site_url}/moderation/queue/")
+    expect(page.locator(".queue-item")).to_have_count(2)
+
+    page.locator(f".queue-item[data-comment-id='{spam.pk}']").get_by_role(
+        "button", name="Reject as spam"
+    ).click()
+    expect(page.locator(".messages")).to_contain_text("You rejected as spam comment #1.")
+    expect(page.locator(f".queue-item[data-comment-id='{spam.pk}']")).to_have_count(0)
+    page.locator(f".queue-item[data-comment-id='{good.pk}']").get_by_role(
+        "button", name="Approve", exact=True
+    ).click()
+    # (That the approved comment leaves the queue is test_moderation_queue.py's business.)
+    expect(page.locator(".messages")).to_contain_text("You approved comment #2.")
+
+    visitor = new_context().new_page()
+    visitor.set_default_timeout(ACTION_TIMEOUT_MS)
+    visitor.goto(f"{site_url}/moderation/log/")
+    expect(visitor.get_by_role("heading", name="Moderation log")).to_be_visible()
+    rows = visitor.locator("table.moderation-log tbody tr")
+    expect(rows).to_have_count(2)
+    # Newest first: the approval, then the rejection.
+    expect(rows.nth(0).locator("td").nth(1)).to_have_text("mo_moderator")
+    expect(rows.nth(0).locator("td").nth(2)).to_have_text(
+        "approved comment #2 on “Turnout Figures Revised”"
+    )
+    expect(rows.nth(0).get_by_role("link")).to_have_attribute(
+        "href", re.compile(rf"#comment-{good.pk}$")
+    )
+    expect(rows.nth(1).locator("td").nth(1)).to_have_text("mo_moderator")
+    expect(rows.nth(1).locator("td").nth(2)).to_have_text(
+        "rejected as spam comment #1 on “Turnout Figures Revised”"
+    )
+    expect(rows.nth(1).get_by_role("link")).to_have_count(0)
+
+    text = visitor.locator("body").inner_text()
+    for secret in (SPAM_SUBJECT, SPAM_BODY, "replica watch"):
+        assert secret not in text
+    assert "replica" not in visitor.content()
