@@ -42,6 +42,7 @@ class Entry:
     full: bool  # the whole comment, or a one-line entry linking to it
     opens: bool = False  # open a nested list before this entry
     closes: int = 0  # close this many nested lists before this entry
+    first: bool = False  # the first entry has no list item before it to close
 
 
 @dataclass(slots=True)
@@ -70,6 +71,8 @@ def _flatten(nodes: list[CommentNode]) -> list[CommentRow]:
 
 def _with_list_markers(entries: list[Entry]) -> Arrangement:
     previous = 0
+    if entries:
+        entries[0].first = True
     for index, entry in enumerate(entries):
         if index and entry.level > previous:
             entry.level = previous + 1
