@@ -3,42 +3,22 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.accounts.services import create_user
+from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import Post, PostStatus
 from broadsheet.publishing.services import create_post
 
-PASSWORD = "a browser test password 7"
 SLUG = "council-delays-the-jail-budget"
-
-
-@pytest.fixture(autouse=True)
-def _forms_may_be_sent_at_once(settings: Any) -> None:
-    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
-    settings.BROADSHEET_FORM_MIN_SECONDS = 0
-
-
-def _account(username: str, role: Role = Role.READER) -> User:
-    return create_user(
-        username=username,
-        email=f"{username}@example.org",
-        password=PASSWORD,
-        role=role,
-        email_confirmed=True,
-        check_password_strength=False,
-    )
 
 
 @pytest.fixture
 def post(site_url: str) -> Post:
-    editor = _account("ed_editor", Role.EDITOR)
+    editor = make_user("ed_editor", Role.EDITOR)
     return create_post(
         editor=editor,
         title="Council Delays the Jail Budget",
@@ -97,12 +77,12 @@ def test_a_new_reader_registers_previews_a_comment_and_lands_on_it(
 def test_a_reply_opens_inline_survives_a_reload_and_appears_under_its_parent(
     page: Page, site_url: str, post: Post
 ) -> None:
-    other = _account("other_reader")
+    other = make_user("other_reader")
     parent = discussion.post_comment(
         post=post, author=other, subject="Who voted to delay?", body="Does anyone know?"
     )
     discussion.post_comment(post=post, author=other, subject="A second thought", body="Later.")
-    _account("rosa")
+    make_user("rosa")
     _log_in(page, site_url, "rosa", post.get_absolute_url())
 
     parent_comment = page.locator(f"article#comment-{parent.pk}")

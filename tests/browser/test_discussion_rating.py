@@ -2,54 +2,31 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from playwright.sync_api import Page, expect
 
-from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.accounts.services import create_user
+from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import PostStatus
 from broadsheet.publishing.services import create_post
-
-PASSWORD = "a browser test password 7"
-
-
-@pytest.fixture(autouse=True)
-def _forms_may_be_sent_at_once(settings: Any) -> None:
-    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
-    settings.BROADSHEET_FORM_MIN_SECONDS = 0
-
-
-def _account(username: str, role: Role = Role.READER) -> User:
-    return create_user(
-        username=username,
-        email=f"{username}@example.org",
-        password=PASSWORD,
-        role=role,
-        email_confirmed=True,
-        check_password_strength=False,
-    )
 
 
 def test_a_rating_shows_at_once_without_a_reload_and_stays_after_one(
     page: Page, site_url: str
 ) -> None:
     post = create_post(
-        editor=_account("ed_editor", Role.EDITOR),
+        editor=make_user("ed_editor", Role.EDITOR),
         title="Sheriff Answers the Auditors",
         intro="A written reply, point by point.",
         status=PostStatus.PUBLISHED,
     ).post
     comment = discussion.post_comment(
         post=post,
-        author=_account("other_reader"),
+        author=make_user("other_reader"),
         subject="Point four is evasive",
         body="It answers a different question.",
     )
-    _account("rosa")
+    make_user("rosa")
     page.goto(f"{site_url}/accounts/login/?next={post.get_absolute_url()}")
     page.get_by_label("Username").fill("rosa")
     page.get_by_label("Password", exact=True).fill(PASSWORD)

@@ -3,45 +3,25 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.accounts.services import create_user
+from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import PostStatus
 from broadsheet.publishing.services import create_post
 
-PASSWORD = "a browser test password 7"
-
-
-@pytest.fixture(autouse=True)
-def _forms_may_be_sent_at_once(settings: Any) -> None:
-    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
-    settings.BROADSHEET_FORM_MIN_SECONDS = 0
-
-
-def _account(username: str, role: Role = Role.READER) -> User:
-    return create_user(
-        username=username,
-        email=f"{username}@example.org",
-        password=PASSWORD,
-        role=role,
-        email_confirmed=True,
-        check_password_strength=False,
-    )
-
 
 @pytest.fixture
 def editor(site_url: str) -> User:
-    return _account("ed_editor", Role.EDITOR)
+    return make_user("ed_editor", Role.EDITOR)
 
 
 def _log_in(page: Page, site_url: str, then: str) -> None:
-    _account("rosa")
+    make_user("rosa")
     page.goto(f"{site_url}/accounts/login/?next={then}")
     page.get_by_label("Username").fill("rosa")
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -58,7 +38,7 @@ def test_threaded_newest_first_reorders_the_thread_and_shortens_replies_to_one_l
         intro="The clerk corrected two precincts.",
         status=PostStatus.PUBLISHED,
     ).post
-    other = _account("other_reader")
+    other = make_user("other_reader")
     older = discussion.post_comment(post=post, author=other, subject="Older", body="First.")
     reply = discussion.post_comment(
         post=post, author=editor, subject="A reply", body="To the first.", parent_id=older.pk
@@ -104,7 +84,7 @@ def test_a_closed_post_says_so_and_offers_no_comment_form(
         status=PostStatus.PUBLISHED,
     ).post
     discussion.post_comment(
-        post=post, author=_account("early_reader"), subject="Finally", body="Two years."
+        post=post, author=make_user("early_reader"), subject="Finally", body="Two years."
     )
     discussion.set_comments_open(post=post, user=editor, is_open=False)
     _log_in(page, site_url, post.get_absolute_url())
@@ -125,7 +105,7 @@ def test_a_reader_folds_a_sub_thread_and_opens_it_again(
         intro="Its first annual report.",
         status=PostStatus.PUBLISHED,
     ).post
-    other = _account("other_reader")
+    other = make_user("other_reader")
     root = discussion.post_comment(post=post, author=other, subject="Root", body="Start.")
     child = discussion.post_comment(
         post=post, author=editor, subject="Child", body="Answer.", parent_id=root.pk

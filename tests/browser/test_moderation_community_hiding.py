@@ -2,38 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
 from playwright.sync_api import Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.accounts.services import create_user
+from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import PostStatus
 from broadsheet.publishing.services import create_post
 
-PASSWORD = "a browser test password 7"
 ACTION_TIMEOUT_MS = 10_000
-
-
-@pytest.fixture(autouse=True)
-def _forms_may_be_sent_at_once(settings: Any) -> None:
-    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
-    settings.BROADSHEET_FORM_MIN_SECONDS = 0
-
-
-def _account(username: str, role: Role = Role.READER) -> User:
-    return create_user(
-        username=username,
-        email=f"{username}@example.org",
-        password=PASSWORD,
-        role=role,
-        email_confirmed=True,
-        check_password_strength=False,
-    )
 
 
 def _fresh_page(new_context: CreateContextCallback) -> Page:
@@ -47,21 +25,21 @@ def test_three_trusted_readers_rating_0_hide_a_comment_from_anonymous_visitors(
     new_context: CreateContextCallback, site_url: str
 ) -> None:
     post = create_post(
-        editor=_account("ed_editor", Role.EDITOR),
+        editor=make_user("ed_editor", Role.EDITOR),
         title="Sheriff Answers the Auditors",
         intro="A written reply, point by point.",
         status=PostStatus.PUBLISHED,
     ).post
     comment = discussion.post_comment(
         post=post,
-        author=_account("troll"),
+        author=make_user("troll"),
         subject="Buy my miracle cure",
         body="It fixes budgets and backs.",
     )
     address = post.get_absolute_url()
 
     for number, username in enumerate(["tess", "tom", "tara"], start=1):
-        _account(username, Role.TRUSTED)
+        make_user(username, Role.TRUSTED)
         page = _fresh_page(new_context)
         page.goto(f"{site_url}/accounts/login/?next={address}")
         page.get_by_label("Username").fill(username)

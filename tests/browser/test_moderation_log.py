@@ -3,40 +3,19 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.accounts.services import create_user
+from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import PostStatus, SiteSettings
 from broadsheet.publishing.services import create_post
 
-PASSWORD = "a browser test password 7"
 ACTION_TIMEOUT_MS = 10_000
 SPAM_SUBJECT = "Cheap watches, best prices"
 SPAM_BODY = "Visit the replica watch outlet today."
-
-
-@pytest.fixture(autouse=True)
-def _forms_may_be_sent_at_once(settings: Any) -> None:
-    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
-    settings.BROADSHEET_FORM_MIN_SECONDS = 0
-
-
-def _account(username: str, role: Role = Role.READER) -> User:
-    return create_user(
-        username=username,
-        email=f"{username}@example.org",
-        password=PASSWORD,
-        role=role,
-        email_confirmed=True,
-        check_password_strength=False,
-    )
 
 
 def test_the_public_log_names_the_moderator_and_never_shows_rejected_text(
@@ -44,21 +23,21 @@ def test_the_public_log_names_the_moderator_and_never_shows_rejected_text(
 ) -> None:
     SiteSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
     post = create_post(
-        editor=_account("ed_editor", Role.EDITOR),
+        editor=make_user("ed_editor", Role.EDITOR),
         title="Turnout Figures Revised",
         intro="The clerk corrected two precincts.",
         status=PostStatus.PUBLISHED,
     ).post
     spam = discussion.post_comment(
-        post=post, author=_account("spammer"), subject=SPAM_SUBJECT, body=SPAM_BODY
+        post=post, author=make_user("spammer"), subject=SPAM_SUBJECT, body=SPAM_BODY
     )
     good = discussion.post_comment(
         post=post,
-        author=_account("rosa"),
+        author=make_user("rosa"),
         subject="Precinct 12 was counted twice",
         body="The clerk said so at the hearing.",
     )
-    _account("mo_moderator", Role.MODERATOR)
+    make_user("mo_moderator", Role.MODERATOR)
 
     page.goto(f"{site_url}/accounts/login/?next=/moderation/queue/")
     page.get_by_label("Username").fill("mo_moderator")

@@ -3,46 +3,24 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.accounts.services import create_user
+from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import Post, PostStatus, SiteSettings
 from broadsheet.publishing.services import create_post
 
-PASSWORD = "a browser test password 7"
 ACTION_TIMEOUT_MS = 10_000
-# selectors.queue_filter() tests `flags__resolved__isnull=True` through a LEFT OUTER JOIN, so a
-# visible comment with no flag at all matches it: an approved held comment stays in the queue.
-
-
-@pytest.fixture(autouse=True)
-def _forms_may_be_sent_at_once(settings: Any) -> None:
-    """A person takes seconds to fill a form (moderation.honeypot); the test, milliseconds."""
-    settings.BROADSHEET_FORM_MIN_SECONDS = 0
-
-
-def _account(username: str, role: Role = Role.READER) -> User:
-    return create_user(
-        username=username,
-        email=f"{username}@example.org",
-        password=PASSWORD,
-        role=role,
-        email_confirmed=True,
-        check_password_strength=False,
-    )
 
 
 @pytest.fixture
 def post(site_url: str) -> Post:
     return create_post(
-        editor=_account("ed_editor", Role.EDITOR),
+        editor=make_user("ed_editor", Role.EDITOR),
         title="Council Delays the Jail Budget",
         intro="The vote moves to next month.",
         status=PostStatus.PUBLISHED,
@@ -68,8 +46,8 @@ def test_a_held_first_comment_is_seen_by_everyone_once_a_moderator_approves_it(
     page: Page, new_context: CreateContextCallback, site_url: str, post: Post
 ) -> None:
     SiteSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
-    _account("rosa")
-    _account("mo_moderator", Role.MODERATOR)
+    make_user("rosa")
+    make_user("mo_moderator", Role.MODERATOR)
     address = post.get_absolute_url()
 
     _log_in(page, site_url, "rosa", address)
@@ -124,12 +102,12 @@ def test_a_flagged_comment_is_approved_from_the_keyboard_and_leaves_the_queue(
 ) -> None:
     comment = discussion.post_comment(
         post=post,
-        author=_account("other_reader"),
+        author=make_user("other_reader"),
         subject="The councillors are crooks",
         body="All of them, every one.",
     )
-    _account("rosa")
-    _account("mo_moderator", Role.MODERATOR)
+    make_user("rosa")
+    make_user("mo_moderator", Role.MODERATOR)
 
     _log_in(page, site_url, "rosa", post.get_absolute_url())
     page.locator(f"article#comment-{comment.pk}").get_by_role("link", name="Flag").click()
