@@ -131,6 +131,7 @@ def test_a_flagged_comment_is_approved_from_the_keyboard_and_leaves_the_queue(
         "flagged: Abuse or harassment (Names no one)"
     )
 
+    moderator.wait_for_load_state("load")  # queue.js (a module) has run: the keys are live
     moderator.keyboard.press("j")
     expect(item).to_be_focused()
     expect(item).to_have_class(re.compile(r"\bqueue-item--current\b"))
