@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.moderation.models import Flag, ModerationAction
@@ -59,18 +58,3 @@ def queue_items(*, limit: int = QUEUE_PAGE_SIZE) -> list[QueueItem]:
 
 def public_log() -> QuerySet[ModerationAction]:
     return ModerationAction.objects.select_related("moderator").order_by("-created", "-id")
-
-
-def flag_counts(comment_ids: list[int]) -> dict[int, int]:
-    return dict(
-        Flag.objects.filter(comment_id__in=comment_ids, resolved__isnull=True)
-        .values_list("comment_id")
-        .annotate(count=Count("id"))
-        .values_list("comment_id", "count")
-    )
-
-
-def is_queue_visible_to(user: Any) -> bool:
-    from broadsheet.discussion.services import is_moderator
-
-    return is_moderator(user)
