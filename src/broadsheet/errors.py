@@ -53,7 +53,7 @@ class Conflict(BroadsheetError):
 
 
 class RateLimited(BroadsheetError):
-    """Too many writes of one kind, from one account or one address (moderation.ratelimits)."""
+    """Too many writes of one kind, from one account or one address (guard.ratelimits)."""
 
     code = "rate_limited"
     status = 429

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "broadsheet.accounts",
     "broadsheet.publishing",
     "broadsheet.discussion",
+    "broadsheet.guard",
+    "broadsheet.screening",
     "broadsheet.moderation",
     "broadsheet.api",
     "ninja",
@@ -183,7 +185,7 @@ NINJA_PAGINATION_PER_PAGE = 20
 # Spam defence at the entry points (docs/architecture.md, "Spam defence").
 # The client's address is the Nth from the right of X-Forwarded-For behind N proxies.
 BROADSHEET_TRUSTED_PROXIES = configuration.trusted_proxies()
-# moderation/ratelimits.py and moderation/honeypot.py hold the numbers, each with its reason.
+# guard/ratelimits.py and guard/honeypot.py hold the numbers, each with its reason.
 # These two exist only for tests to relax them through pytest-django's `settings`: no
 # environment variable reaches them, so a site always runs with the real numbers.
 BROADSHEET_RATE_LIMITS: dict[str, Any] = {}  # a limit's name -> a ratelimits.RateLimit instead
@@ -198,7 +200,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)  # a coffee for a person; under 500 gu
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True  # the right password forgives the slips before it
 AXES_LOCKOUT_CALLABLE = "broadsheet.accounts.views.locked_out"  # our page, 429, Retry-After
-AXES_CLIENT_IP_CALLABLE = "broadsheet.moderation.ratelimits.client_ip"  # as the rate limits
+AXES_CLIENT_IP_CALLABLE = "broadsheet.guard.ratelimits.client_ip"  # as the rate limits
 AXES_DISABLE_ACCESS_LOG = True  # keep failures only, not a record of every log-in
 
 LOGGING = {

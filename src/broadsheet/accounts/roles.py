@@ -44,9 +44,9 @@ MODERATOR_PERMISSIONS = [
     "discussion.moderate_comment",
     "discussion.view_comment",
     "discussion.change_comment",
-    "moderation.add_ban",
-    "moderation.change_ban",
-    "moderation.view_ban",
+    "guard.add_ban",
+    "guard.change_ban",
+    "guard.view_ban",
     "moderation.view_flag",
     "moderation.view_moderationaction",
 ]

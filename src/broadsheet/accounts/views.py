@@ -4,8 +4,8 @@ Django's own views handle log-in, log-out, password change and reset (see urls.p
 names its template under accounts/ explicitly: Jinja2 is searched first, so a template of
 ours under Django's default names (registration/...) would replace the admin's own pages.
 
-Each write counts against its rate limit (moderation.ratelimits) just before its service;
-registration also has the honeypot and minimum time (moderation.honeypot); django-axes locks
+Each write counts against its rate limit (guard.ratelimits) just before its service;
+registration also has the honeypot and minimum time (guard.honeypot); django-axes locks
 a username out from an address after wrong passwords (settings.py, `locked_out` below).
 """
 
@@ -30,9 +30,9 @@ from broadsheet.accounts.forms import ProfileForm, RegistrationForm
 from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import role_of
 from broadsheet.errors import BroadsheetError, RateLimited, with_error_headers
-from broadsheet.moderation import ratelimits
-from broadsheet.moderation.honeypot import REGISTRATION_FORM, HoneypotForm
-from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
+from broadsheet.guard import ratelimits
+from broadsheet.guard.honeypot import REGISTRATION_FORM, HoneypotForm
+from broadsheet.guard.ratelimits import check_rate_limit, client_ip
 from broadsheet.publishing.selectors import visible_posts
 
 # Enough to show what someone writes; their author page lists everything.

@@ -5,7 +5,7 @@ endpoint parses, loads, calls one service of discussion.services (which checks p
 its own transaction, as for the HTML views) and renders; the thread is read with
 discussion.selectors.thread_page, the same read as the post page's.
 
-Every write counts against the caller's rate limits first (moderation.ratelimits: 429
+Every write counts against the caller's rate limits first (guard.ratelimits: 429
 `rate_limited` with Retry-After). The HTML form's honeypot and minimum time do not apply here:
 callers are scripts with a token or the site's own pages with the reader's session.
 
@@ -34,8 +34,8 @@ from broadsheet.discussion.models import (
 )
 from broadsheet.discussion.tree import CommentRow, SortOrder
 from broadsheet.errors import InvalidInput, NotFound
-from broadsheet.moderation import ratelimits
-from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
+from broadsheet.guard import ratelimits
+from broadsheet.guard.ratelimits import check_rate_limit, client_ip
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.api import PostId
 from broadsheet.publishing.models import SiteSettings

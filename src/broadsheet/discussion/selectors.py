@@ -8,10 +8,10 @@ from typing import Any
 
 from django.db.models import Q, Value
 
+from broadsheet.accounts.permissions import is_moderator, is_trusted
 from broadsheet.discussion.display import Arrangement, DisplayMode, arrange
 from broadsheet.discussion.fragments import refresh_stale_fragments
 from broadsheet.discussion.models import Comment, CommentState, Rating
-from broadsheet.discussion.services import is_moderator
 from broadsheet.discussion.tree import (
     CommentNode,
     CommentRow,
@@ -21,7 +21,6 @@ from broadsheet.discussion.tree import (
     row_sort_key,
     sort_tree,
 )
-from broadsheet.moderation.reputation import is_trusted
 from broadsheet.publishing.models import Post, SiteSettings
 
 ROW_FIELDS = (

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
+from broadsheet.accounts.permissions import is_moderator, is_trusted
 from broadsheet.discussion.fragments import FRAGMENT_FIELDS, refresh_fragment
 from broadsheet.discussion.models import (
     MAX_ANONYMOUS_NAME_LENGTH,
@@ -26,24 +27,19 @@ from broadsheet.discussion.models import (
     ThreadState,
 )
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
+from broadsheet.guard.bans import check_not_banned
 from broadsheet.markup import first_words, plain_text, render_comment_markdown
-from broadsheet.moderation.bans import check_not_banned
 from broadsheet.moderation.log import record_action
-from broadsheet.moderation.reputation import is_trusted, recompute_reputation
-from broadsheet.moderation.rules import AuthorFacts, screen_comment
-from broadsheet.moderation.spam import assess_spam
+from broadsheet.moderation.reputation import recompute_reputation
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
+from broadsheet.screening.rules import AuthorFacts, screen_comment
+from broadsheet.screening.spam import assess_spam
 
 SUBJECT_FROM_BODY_LENGTH = 60  # long enough for a thought, short enough for a one-line entry
 LOWEST_READER_RATING = 1
 HIGHEST_RATING = 5
 HIDE_RATING = 0  # reserved for trusted readers (community moderation)
-MODERATE_PERMISSION = "discussion.moderate_comment"
-
-
-def is_moderator(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm(MODERATE_PERMISSION))
 
 
 def comments_closed_reason(*, post: Post, site: SiteSettings) -> str | None:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from broadsheet.accounts.permissions import can_edit_posts, is_moderator, is_trusted
 from broadsheet.discussion import selectors, services
 from broadsheet.discussion.choices import CHOICE_COOKIE, CHOICE_COOKIE_AGE, thread_view_for
 from broadsheet.discussion.display import DISPLAY_LABELS, SORT_LABELS
@@ -23,10 +24,9 @@ from broadsheet.discussion.fragments import render_fragment
 from broadsheet.discussion.models import Comment, CommentState, ThreadState
 from broadsheet.discussion.tree import CommentRow
 from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
-from broadsheet.moderation import ratelimits
-from broadsheet.moderation.honeypot import COMMENT_FORM, HoneypotForm
-from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
-from broadsheet.moderation.reputation import is_trusted
+from broadsheet.guard import ratelimits
+from broadsheet.guard.honeypot import COMMENT_FORM, HoneypotForm
+from broadsheet.guard.ratelimits import check_rate_limit, client_ip
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import Post, SiteSettings
@@ -96,10 +96,10 @@ def _page_response(
             "honeypot": honeypot or HoneypotForm(guarding=COMMENT_FORM),
             "preview_html": preview_html,
             "reply_to": reply_to,
-            "is_moderator": services.is_moderator(request.user),
+            "is_moderator": is_moderator(request.user),
             "sees_hidden": selectors.sees_hidden_comments(request.user),
             "viewer_trusted": is_trusted(request.user),
-            "can_close": request.user.has_perm("publishing.change_post"),
+            "can_close": can_edit_posts(request.user),
             "edit_minutes": site.comment_edit_minutes,
         },
         status=status,

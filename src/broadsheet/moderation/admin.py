@@ -9,8 +9,9 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 
 from broadsheet.errors import BroadsheetError
+from broadsheet.guard.models import Ban
 from broadsheet.moderation import services
-from broadsheet.moderation.models import Ban, Flag, ModerationAction
+from broadsheet.moderation.models import Flag, ModerationAction
 
 
 class BanForm(forms.ModelForm):  # type: ignore[type-arg]

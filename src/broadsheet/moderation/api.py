@@ -13,13 +13,15 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from broadsheet.accounts.permissions import check_can_moderate
 from broadsheet.api.auth import signed_in_user
 from broadsheet.api.errors import error_responses
 from broadsheet.discussion.models import Comment
 from broadsheet.errors import NotFound
-from broadsheet.moderation import ratelimits, selectors, services
+from broadsheet.guard import ratelimits
+from broadsheet.guard.ratelimits import check_rate_limit, client_ip
+from broadsheet.moderation import selectors, services
 from broadsheet.moderation.models import MAX_REASON_LENGTH, Flag, ModerationAction
-from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
 
 LOG_PAGE_SIZE = 50
 
@@ -87,7 +89,7 @@ class LogEntryOut(Schema):
     description="Held and flagged comments, oldest first, with the reasons (moderators only).",
 )
 def moderation_queue(request: HttpRequest) -> list[dict[str, Any]]:
-    services.check_can_moderate(signed_in_user(request))
+    check_can_moderate(signed_in_user(request))
     return [
         {
             "id": item.comment.pk,

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
-from broadsheet.accounts.roles import Role, has_role_at_least
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.publishing.models import SiteSettings
 
@@ -57,10 +55,3 @@ def recompute_reputation(*, user_id: int, site: SiteSettings) -> None:
         and len(rated) >= site.trusted_min_comments
     )
     User.objects.filter(pk=user_id).update(reputation=reputation, earned_trust=earned)
-
-
-def is_trusted(user: Any) -> bool:
-    """Trusted by role (trusted, moderator, editor, admin) or by earned reputation."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return bool(getattr(user, "earned_trust", False)) or has_role_at_least(user, Role.TRUSTED)

@@ -15,15 +15,17 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
+from broadsheet.accounts.permissions import check_can_moderate, is_moderator
 from broadsheet.discussion import services as discussion
 from broadsheet.discussion.fragments import FRAGMENT_FIELDS, refresh_fragment
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.errors import Conflict, InvalidInput, NotAllowed
-from broadsheet.moderation.bans import check_not_banned
+from broadsheet.guard.bans import check_not_banned
+from broadsheet.guard.models import Ban, validate_network
 from broadsheet.moderation.log import record_action
-from broadsheet.moderation.models import Ban, Flag, ModerationAction, validate_network
-from broadsheet.moderation.spam import record_moderation_decision
+from broadsheet.moderation.models import Flag, ModerationAction
 from broadsheet.publishing.selectors import get_site_settings
+from broadsheet.screening.spam import record_moderation_decision
 
 COMMENT_ACTIONS = ("approve", "reject", "delete", "hide", "unhide")
 
@@ -33,11 +35,6 @@ class Outcome:
     changed: bool
     message: str
     state: str | None = None
-
-
-def check_can_moderate(user: Any) -> None:
-    if not discussion.is_moderator(user):
-        raise NotAllowed("Only moderators may do that.")
 
 
 def _label(comment: Comment) -> str:
@@ -160,7 +157,7 @@ def ban_reader(*, user: User, moderator: Any, reason: str, until: datetime | Non
     check_can_moderate(moderator)
     if not reason.strip():
         raise InvalidInput("Give the reason for the ban: the reader is told.")
-    if discussion.is_moderator(user):
+    if is_moderator(user):
         raise NotAllowed("Moderators cannot be banned; change their role first.")
     ban = Ban.objects.create(user=user, until=until, reason=reason.strip(), created_by=moderator)
     record_action(

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from broadsheet.accounts.permissions import check_can_moderate
 from broadsheet.discussion.models import Comment
 from broadsheet.errors import BroadsheetError
-from broadsheet.moderation import ratelimits, selectors, services
+from broadsheet.guard import ratelimits
+from broadsheet.guard.ratelimits import check_rate_limit, client_ip
+from broadsheet.moderation import selectors, services
 from broadsheet.moderation.models import Flag
-from broadsheet.moderation.ratelimits import check_rate_limit, client_ip
 
 LOG_PAGE_SIZE = 50
 
@@ -29,7 +31,7 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    services.check_can_moderate(request.user)
+    check_can_moderate(request.user)
     if request.method == "POST":
         ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
         action = request.POST.get("action", "")

@@ -18,6 +18,7 @@ from ninja.pagination import PaginationBase, paginate
 from pydantic import AwareDatetime, ConfigDict
 
 from broadsheet.accounts.models import User
+from broadsheet.accounts.permissions import check_can_edit_posts
 from broadsheet.api.auth import caller, signed_in_user
 from broadsheet.api.errors import error_responses
 from broadsheet.publishing import selectors, services
@@ -203,7 +204,7 @@ def get_post(request: HttpRequest, post_id: PostId) -> Post:
 )
 def create_post(request: HttpRequest, payload: PostIn) -> Status[PostSavedOut]:
     editor = signed_in_user(request)
-    services.check_can_edit_posts(editor)
+    check_can_edit_posts(editor)
     authors = selectors.authors_by_username(payload.authors)
     saved = services.create_post(
         editor=editor,
@@ -234,7 +235,7 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[PostSavedOut]:
 )
 def update_post(request: HttpRequest, payload: PostChangesIn, post_id: PostId) -> PostSavedOut:
     editor = signed_in_user(request)
-    services.check_can_edit_posts(editor)
+    check_can_edit_posts(editor)
     changes = payload.model_dump(exclude_unset=True)
     tag_slugs: list[str] | None = changes.pop("tags", None)
     usernames: list[str] | None = changes.pop("authors", None)

@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
+from broadsheet.accounts.permissions import can_edit_posts
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.publishing.models import Post, PostStatus, SiteSettings
 
@@ -41,15 +42,9 @@ def newest_first(posts: QuerySet[Post]) -> QuerySet[Post]:
     return with_list_relations(posts.order_by("-publish_at", "-id"))
 
 
-def can_preview(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and user.has_perm("publishing.change_post")
-    )
-
-
 def post_for_reader(*, slug: str, user: Any) -> Post:
     """The post at `slug` if this reader may see it; editors also see drafts and scheduled."""
-    posts = Post.objects.all() if can_preview(user) else visible_posts()
+    posts = Post.objects.all() if can_edit_posts(user) else visible_posts()
     post = with_list_relations(posts).filter(slug=slug).first()
     if post is None:
         raise NotFound("There is no post at this address.")
@@ -57,7 +52,7 @@ def post_for_reader(*, slug: str, user: Any) -> Post:
 
 
 def post_by_id_for_reader(*, post_id: int, user: Any) -> Post:
-    posts = Post.objects.all() if can_preview(user) else visible_posts()
+    posts = Post.objects.all() if can_edit_posts(user) else visible_posts()
     post = with_list_relations(posts).filter(pk=post_id).first()
     if post is None:
         raise NotFound(f"There is no post {post_id}.")
@@ -99,7 +94,7 @@ def listed_posts(*, user: Any, status: str | None = None) -> QuerySet[Post]:
     """
     if status is None:
         return newest_first(visible_posts())
-    if not can_preview(user):
+    if not can_edit_posts(user):
         raise NotAllowed("Only editors may list drafts and scheduled posts.")
     if status not in (PostStatus.DRAFT, PostStatus.SCHEDULED):
         raise InvalidInput(f"Unknown status {status!r}; use draft or scheduled.")

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from broadsheet.accounts.models import User
-from broadsheet.errors import InvalidInput, NotAllowed
+from broadsheet.accounts.permissions import check_can_edit_posts, check_can_publish
+from broadsheet.errors import InvalidInput
 from broadsheet.markup import render_post_markdown
 from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import (
@@ -36,16 +37,6 @@ EDITABLE_POST_FIELDS = (
 class SavedPost:
     post: Post
     warnings: list[str] = field(default_factory=list)
-
-
-def check_can_edit_posts(user: Any) -> None:
-    if not (getattr(user, "is_authenticated", False) and user.has_perm("publishing.change_post")):
-        raise NotAllowed("Only editors may write or change posts.")
-
-
-def check_can_publish(user: Any) -> None:
-    if not user.has_perm("publishing.publish_post"):
-        raise NotAllowed("Only editors may publish or schedule posts.")
 
 
 def unique_slug(*, wanted: str, title: str, exclude_post_id: int | None = None) -> str:

@@ -7,11 +7,10 @@ from typing import Any
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
 
-from broadsheet.discussion.services import is_moderator
+from broadsheet.accounts.permissions import can_edit_posts, is_moderator
 from broadsheet.moderation.selectors import queue_count
 from broadsheet.publishing.bylines import site_clock
 from broadsheet.publishing.models import Section
-from broadsheet.publishing.selectors import can_preview
 
 
 def page_context(request: HttpRequest) -> dict[str, Any]:
@@ -21,7 +20,7 @@ def page_context(request: HttpRequest) -> dict[str, Any]:
         "user": request.user,
         "messages": get_messages(request),
         "nav_sections": Section.objects.all,
-        "can_edit_posts": can_preview(request.user),
+        "can_edit_posts": can_edit_posts(request.user),
         # Called by the header only for moderators: one count query on their pages.
         "moderation_queue_count": queue_count,
         "is_moderator": is_moderator(request.user),

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import broadsheet.moderation.models
+import broadsheet.guard.models
 
 
 class Migration(migrations.Migration):
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
             name='Ban',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(blank=True, help_text='e.g. 203.0.113.0/24', max_length=64, validators=[broadsheet.moderation.models.validate_network])),
+                ('network', models.CharField(blank=True, help_text='e.g. 203.0.113.0/24', max_length=64, validators=[broadsheet.guard.models.validate_network])),
                 ('until', models.DateTimeField(blank=True, help_text='Empty: for good.', null=True)),
                 ('reason', models.CharField(max_length=500)),
                 ('created', models.DateTimeField(auto_now_add=True)),

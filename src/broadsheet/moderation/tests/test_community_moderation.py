@@ -6,12 +6,13 @@ import pytest
 from django.test import Client
 
 from broadsheet.accounts.models import User
+from broadsheet.accounts.permissions import is_trusted
 from broadsheet.accounts.roles import Role
 from broadsheet.conftest import make_user
 from broadsheet.discussion import services
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.discussion.tests.factories import make_comment
-from broadsheet.moderation.reputation import compute_reputation, is_trusted
+from broadsheet.moderation.reputation import compute_reputation
 from broadsheet.publishing.models import SiteSettings
 from broadsheet.publishing.tests.factories import make_post
 

@@ -14,8 +14,9 @@ from broadsheet.discussion import services as discussion
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.errors import Conflict, InvalidInput, NotAllowed
+from broadsheet.guard.models import Ban
 from broadsheet.moderation import services
-from broadsheet.moderation.models import Ban, Flag, ModerationAction
+from broadsheet.moderation.models import Flag, ModerationAction
 from broadsheet.publishing.models import SiteSettings
 from broadsheet.publishing.tests.factories import make_post
 
@@ -185,8 +186,8 @@ def test_closing_a_thread_is_logged(post, editor):
 
 
 def test_a_comment_the_classifier_scores_as_spam_is_held_with_its_score(client, post, moderator):
-    from broadsheet.moderation.spam import forget_loaded_spam_model, train_spam_model
-    from broadsheet.moderation.tests.spam_factories import seed_examples
+    from broadsheet.screening.spam import forget_loaded_spam_model, train_spam_model
+    from broadsheet.screening.tests.spam_factories import seed_examples
 
     seed_examples(spam=80, ham=80)
     train_spam_model()

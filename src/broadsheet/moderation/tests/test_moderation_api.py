@@ -8,8 +8,9 @@ from broadsheet.accounts.services import get_or_create_api_token
 from broadsheet.conftest import make_user
 from broadsheet.discussion.models import CommentState
 from broadsheet.discussion.tests.factories import make_comment
+from broadsheet.guard.models import Ban
 from broadsheet.moderation import services
-from broadsheet.moderation.models import Ban, Flag
+from broadsheet.moderation.models import Flag
 from broadsheet.publishing.models import SiteSettings
 from broadsheet.publishing.tests.factories import make_post
 

@@ -24,7 +24,7 @@ from broadsheet import configuration
 from broadsheet.accounts.models import User
 from broadsheet.conftest import make_user
 from broadsheet.errors import RateLimited
-from broadsheet.moderation.ratelimits import (
+from broadsheet.guard.ratelimits import (
     COMMENT,
     DAY,
     HOUR,
@@ -229,7 +229,7 @@ def test_counts_are_shared_with_other_processes(settings: Any, tmp_path: Path) -
         # a comment is a content write: the gate also looks for network bans in its database
         "from django.core.management import call_command; call_command('migrate', verbosity=0);"
         "from django.contrib.auth.models import AnonymousUser;"
-        "from broadsheet.moderation.ratelimits import check_rate_limit;"
+        "from broadsheet.guard.ratelimits import check_rate_limit;"
         f"check_rate_limit(action='comment', user=AnonymousUser(), ip='{HOME}')"
     )
     env = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from broadsheet.moderation.rules import AuthorFacts, count_links, parse_word_list, screen_comment
 from broadsheet.publishing.models import SiteSettings
+from broadsheet.screening.rules import AuthorFacts, count_links, parse_word_list, screen_comment
 
 REGULAR = AuthorFacts(
     is_anonymous=False, is_trusted=False, has_approved_comment=True, reputation=3.0

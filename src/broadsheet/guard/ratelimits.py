@@ -15,7 +15,7 @@ Why the entry points and not the services: a limit per address needs the client'
 which only a request knows (see `client_ip`), and services are also called by the importers,
 the demo builder, the command line and the tests, none of which should be limited. So each
 HTML view and API endpoint that writes calls `check_rate_limit` just before its service, both
-entry points of every write, each pinned by a test in moderation/tests/test_ratelimits.py.
+entry points of every write, each pinned by a test in guard/tests/test_ratelimits.py.
 
 Tests relax a limit with pytest-django's `settings` fixture:
 `settings.BROADSHEET_RATE_LIMITS = {"comment": replace(COMMENT, per_account=(...))}`.
@@ -36,7 +36,7 @@ from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
 from broadsheet.errors import NotAllowed, RateLimited
-from broadsheet.moderation.bans import ban_message, network_ban_for
+from broadsheet.guard.bans import ban_message, network_ban_for
 
 MINUTE = 60
 HOUR = 60 * MINUTE

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from broadsheet.markup import render_comment_markdown
-from broadsheet.moderation.spam_classifier import duplicate_key, normalize_comment_text
+from broadsheet.screening.spam_classifier import duplicate_key, normalize_comment_text
 
 
 def test_entities_are_decoded_as_in_the_data_set() -> None:

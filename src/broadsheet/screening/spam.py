@@ -25,15 +25,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.tasks import task
 
-from broadsheet.moderation.models import SpamExample, SpamExampleSource, SpamModel
-from broadsheet.moderation.spam_classifier import (
+from broadsheet.screening.models import SpamExample, SpamExampleSource, SpamModel
+from broadsheet.screening.spam_classifier import (
     PIPELINE_FORMAT,
     NotEnoughSpamExamples,
     SpamPipeline,
     fit_spam_classifier,
     spam_probabilities,
 )
-from broadsheet.moderation.spam_dataset import LabelledComment
+from broadsheet.screening.spam_dataset import LabelledComment
 
 logger = logging.getLogger(__name__)
 

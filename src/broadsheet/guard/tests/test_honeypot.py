@@ -15,7 +15,7 @@ from broadsheet.accounts.models import User
 from broadsheet.api.tests.conftest import token_header
 from broadsheet.conftest import PASSWORD
 from broadsheet.discussion.models import Comment
-from broadsheet.moderation.honeypot import (
+from broadsheet.guard.honeypot import (
     COMMENT_FORM,
     HONEYPOT_FIELD,
     MAX_AGE,

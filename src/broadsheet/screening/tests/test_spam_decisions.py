@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from pytest_django import DjangoCaptureOnCommitCallbacks
 
-from broadsheet.moderation.models import SpamExample, SpamExampleSource, SpamModel
-from broadsheet.moderation.spam import (
+from broadsheet.screening.models import SpamExample, SpamExampleSource, SpamModel
+from broadsheet.screening.spam import (
     RETRAIN_EVERY_DECISIONS,
     forget_loaded_spam_model,
     record_moderation_decision,
@@ -18,7 +18,7 @@ from broadsheet.moderation.spam import (
     train_spam_model,
     unlearned_decisions,
 )
-from broadsheet.moderation.tests.spam_factories import made_up_comments, seed_examples
+from broadsheet.screening.tests.spam_factories import made_up_comments, seed_examples
 
 
 @pytest.fixture(autouse=True)

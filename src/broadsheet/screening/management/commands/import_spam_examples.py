@@ -8,9 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from broadsheet.errors import BroadsheetError
-from broadsheet.moderation.spam import import_spam_examples, train_spam_model
-from broadsheet.moderation.spam_classifier import NotEnoughSpamExamples
-from broadsheet.moderation.spam_dataset import read_labelled_directory, read_labelled_file
+from broadsheet.screening.spam import import_spam_examples, train_spam_model
+from broadsheet.screening.spam_classifier import NotEnoughSpamExamples
+from broadsheet.screening.spam_dataset import read_labelled_directory, read_labelled_file
 
 
 class Command(BaseCommand):

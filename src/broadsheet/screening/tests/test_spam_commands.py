@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from broadsheet.moderation.management.commands.evaluate_spam import DATA_VARIABLE
-from broadsheet.moderation.models import SpamExample, SpamModel
-from broadsheet.moderation.spam import forget_loaded_spam_model, spam_score
-from broadsheet.moderation.tests.spam_factories import labelled_directory, write_labelled_csv
+from broadsheet.screening.management.commands.evaluate_spam import DATA_VARIABLE
+from broadsheet.screening.models import SpamExample, SpamModel
+from broadsheet.screening.spam import forget_loaded_spam_model, spam_score
+from broadsheet.screening.tests.spam_factories import labelled_directory, write_labelled_csv
 
 
 @pytest.fixture(autouse=True)

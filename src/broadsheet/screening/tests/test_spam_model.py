@@ -9,16 +9,16 @@ from collections.abc import Iterator
 import pytest
 from pytest_django import DjangoAssertNumQueries
 
-from broadsheet.moderation.models import SpamExample, SpamExampleSource, SpamModel
-from broadsheet.moderation.spam import (
+from broadsheet.screening.models import SpamExample, SpamExampleSource, SpamModel
+from broadsheet.screening.spam import (
     KEEP_SPAM_MODELS,
     assess_spam,
     forget_loaded_spam_model,
     spam_score,
     train_spam_model,
 )
-from broadsheet.moderation.spam_classifier import MIN_EXAMPLES_PER_CLASS, NotEnoughSpamExamples
-from broadsheet.moderation.tests.spam_factories import seed_examples
+from broadsheet.screening.spam_classifier import MIN_EXAMPLES_PER_CLASS, NotEnoughSpamExamples
+from broadsheet.screening.tests.spam_factories import seed_examples
 
 SPAM_TEXT = "Visit www.win-money.example and subscribe to my channel for a free phone!"
 HAM_TEXT = "I doubt the mayor's figures on the bus cuts add up."

@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from broadsheet.errors import BroadsheetError
-from broadsheet.moderation.spam_dataset import read_labelled_directory
-from broadsheet.moderation.spam_evaluation import (
+from broadsheet.screening.spam_dataset import read_labelled_directory
+from broadsheet.screening.spam_evaluation import (
     evaluate_spam_classifier,
     spam_evaluation_markdown,
 )

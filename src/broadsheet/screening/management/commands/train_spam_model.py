@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from broadsheet.errors import BroadsheetError
-from broadsheet.moderation.spam import train_spam_model
+from broadsheet.screening.spam import train_spam_model
 
 
 class Command(BaseCommand):

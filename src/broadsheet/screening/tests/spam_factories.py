@@ -10,9 +10,9 @@ import csv
 import random
 from pathlib import Path
 
-from broadsheet.moderation.spam import import_spam_examples
-from broadsheet.moderation.spam_classifier import MIN_EXAMPLES_PER_CLASS
-from broadsheet.moderation.spam_dataset import CSV_HEADER, LabelledComment
+from broadsheet.screening.spam import import_spam_examples
+from broadsheet.screening.spam_classifier import MIN_EXAMPLES_PER_CLASS
+from broadsheet.screening.spam_dataset import CSV_HEADER, LabelledComment
 
 SPAM_OPENERS = ["Check out", "Visit", "Subscribe to", "Click", "Go to", "Don't miss"]
 SPAM_OFFERS = [

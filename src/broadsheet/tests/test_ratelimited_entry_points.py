@@ -23,7 +23,7 @@ from broadsheet.api.tests.conftest import token_header
 from broadsheet.conftest import PASSWORD
 from broadsheet.discussion.models import Comment, CommentState, Rating
 from broadsheet.discussion.tests.factories import make_comment
-from broadsheet.moderation.ratelimits import (
+from broadsheet.guard.ratelimits import (
     COMMENT,
     COMMENT_DELETE,
     COMMENT_EDIT,

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from broadsheet.errors import NotAllowed
-from broadsheet.moderation.models import Ban
+from broadsheet.guard.models import Ban
 
 
 def _in_force() -> Q:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from broadsheet.moderation.spam_classifier import (
+from broadsheet.screening.spam_classifier import (
     MIN_EXAMPLES_PER_CLASS,
     NotEnoughSpamExamples,
     choose_hold_threshold,
@@ -12,7 +12,7 @@ from broadsheet.moderation.spam_classifier import (
     precision_lower_bound,
     spam_probabilities,
 )
-from broadsheet.moderation.tests.spam_factories import made_up_comments
+from broadsheet.screening.tests.spam_factories import made_up_comments
 
 
 def test_training_refuses_with_too_few_different_texts_of_a_class() -> None:

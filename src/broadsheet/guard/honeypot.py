@@ -33,7 +33,7 @@ MIN_SECONDS = 3
 # A tab left open overnight still posts; a time taken from the page once stops working the
 # next day (and a new secret key invalidates every shown form at once, as it should).
 MAX_AGE = timedelta(days=1)
-SALT = "broadsheet.moderation.honeypot"
+SALT = "broadsheet.guard.honeypot"
 # A name robots expect to fill; people, who never see it, do not.
 HONEYPOT_FIELD = "website"
 SHOWN_AT_FIELD = "shown_at"
@@ -56,7 +56,7 @@ def min_seconds() -> float:
 
 
 class HoneypotForm(forms.Form):
-    """The two fields, rendered by moderation/_honeypot.html inside the guarded form."""
+    """The two fields, rendered by guard/_honeypot.html inside the guarded form."""
 
     website = forms.CharField(
         label="Leave this empty",

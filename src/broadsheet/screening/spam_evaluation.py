@@ -20,7 +20,7 @@ import numpy as np
 import sklearn  # type: ignore[import-untyped]
 from sklearn.model_selection import StratifiedGroupKFold  # type: ignore[import-untyped]
 
-from broadsheet.moderation.spam_classifier import (
+from broadsheet.screening.spam_classifier import (
     MIN_EXAMPLES_PER_CLASS,
     PRECISION_CONFIDENCE_Z,
     TARGET_PRECISION,
@@ -31,7 +31,7 @@ from broadsheet.moderation.spam_classifier import (
     fit_spam_classifier,
     spam_probabilities,
 )
-from broadsheet.moderation.spam_dataset import LabelledComment
+from broadsheet.screening.spam_dataset import LabelledComment
 
 HELD_OUT_FOLDS = 4  # one fold of four is held out: a quarter of the comments
 # A moderated news site sees far less spam among its comments than this half-spam data set;
