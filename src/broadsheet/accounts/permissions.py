@@ -18,6 +18,7 @@ type Actor = User | AnonymousUser
 MODERATE_COMMENTS = "discussion.moderate_comment"
 CHANGE_POSTS = "publishing.change_post"
 PUBLISH_POSTS = "publishing.publish_post"
+DELETE_POSTS = "publishing.delete_post"
 
 
 def signed_in(actor: Actor) -> User | None:
@@ -47,14 +48,26 @@ def can_edit_posts(actor: Actor) -> bool:
     return user is not None and user.has_perm(CHANGE_POSTS)
 
 
-def check_can_moderate(actor: Actor) -> None:
-    if not is_moderator(actor):
+def check_can_moderate(actor: Actor) -> User:
+    """The moderator's account, or NotAllowed."""
+    user = signed_in(actor)
+    if user is None or not user.has_perm(MODERATE_COMMENTS):
         raise NotAllowed("Only moderators may do that.")
+    return user
 
 
-def check_can_edit_posts(actor: Actor) -> None:
-    if not can_edit_posts(actor):
+def check_can_edit_posts(actor: Actor) -> User:
+    """The editor's account, or NotAllowed."""
+    user = signed_in(actor)
+    if user is None or not user.has_perm(CHANGE_POSTS):
         raise NotAllowed("Only editors may write or change posts.")
+    return user
+
+
+def check_can_delete_posts(actor: Actor) -> None:
+    user = signed_in(actor)
+    if user is None or not user.has_perm(DELETE_POSTS):
+        raise NotAllowed("Only editors may delete posts.")
 
 
 def check_can_publish(actor: Actor) -> None:
@@ -63,6 +76,9 @@ def check_can_publish(actor: Actor) -> None:
         raise NotAllowed("Only editors may publish or schedule posts.")
 
 
-def check_can_open_or_close_thread(actor: Actor) -> None:
-    if not can_edit_posts(actor):
+def check_can_open_or_close_thread(actor: Actor) -> User:
+    """The editor's account, or NotAllowed."""
+    user = signed_in(actor)
+    if user is None or not user.has_perm(CHANGE_POSTS):
         raise NotAllowed("Only editors may close or open a post's comments.")
+    return user

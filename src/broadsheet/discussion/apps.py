@@ -5,3 +5,9 @@ class DiscussionConfig(AppConfig):
     name = "broadsheet.discussion"
     label = "discussion"
     verbose_name = "Discussion"
+
+    def ready(self) -> None:
+        from broadsheet.changes import listen
+        from broadsheet.discussion import listeners
+
+        listen(listeners.ThreadChange, listeners.move_thread_version)

@@ -1,21 +1,45 @@
 """Writes on the discussion: post, edit and delete comments; rate them; close threads.
 
 Every function checks permission itself (check_* raise a domain error), takes its inputs as
-keyword arguments, and runs in one transaction, so the HTML views, the API and the demo
-builder cannot diverge.
+keyword arguments, and runs in one transaction, so the HTML views, the API, the importers and
+the demo builder cannot diverge. Each fact has one writer here: comments enter through
+`post_comments` (`post_comment` is its one-comment case), and a comment's state changes only
+in `set_comment_state`. Every change is announced (broadsheet.changes) once the transaction
+commits; the thread's cache version, the moderation log and reputation are listeners.
+
+The post's `comment_count` (visible comments) moves in the same transaction as the write
+that changes it, never by counting the thread again; `recount_comments` repairs it.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
-from broadsheet.accounts.permissions import is_moderator, is_trusted
+from broadsheet.accounts.permissions import (
+    Actor,
+    check_can_open_or_close_thread,
+    is_moderator,
+    is_trusted,
+    signed_in,
+)
+from broadsheet.changes import (
+    CommentEdited,
+    CommentRated,
+    CommentsPosted,
+    CommentStateChanged,
+    ThreadClosed,
+    ThreadOpened,
+    ThreadRecounted,
+    announce,
+)
 from broadsheet.discussion.fragments import FRAGMENT_FIELDS, refresh_fragment
 from broadsheet.discussion.models import (
     MAX_ANONYMOUS_NAME_LENGTH,
@@ -29,8 +53,6 @@ from broadsheet.discussion.models import (
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.guard.bans import check_not_banned
 from broadsheet.markup import first_words, plain_text, render_comment_markdown
-from broadsheet.moderation.log import record_action
-from broadsheet.moderation.reputation import recompute_reputation
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
 from broadsheet.screening.rules import AuthorFacts, screen_comment
@@ -52,16 +74,17 @@ def comments_closed_reason(*, post: Post, site: SiteSettings) -> str | None:
     return None
 
 
-def check_can_comment(*, user: Any, post: Post, site: SiteSettings) -> None:
+def check_can_comment(*, user: Actor, post: Post, site: SiteSettings) -> None:
     if not is_visible(post):
         raise NotFound("There is no post at this address.")
     reason = comments_closed_reason(post=post, site=site)
     if reason:
         raise NotAllowed(reason, code="comments_closed")
-    if getattr(user, "is_authenticated", False):
-        if not user.is_active:
+    account = signed_in(user)
+    if account is not None:
+        if not account.is_active:
             raise NotAllowed("This account is disabled.")
-        check_not_banned(user=user)
+        check_not_banned(user=account)
         return
     if not site.allow_anonymous_comments:
         raise NotAllowed("Log in or register to comment.", code="login_required", status=401)
@@ -87,24 +110,25 @@ def prepare_comment_text(*, subject: str, body: str) -> tuple[str, str, str]:
     return subject, body, body_html
 
 
-def touch_thread(post_id: int) -> None:
-    """Count the post's visible comments again and move the thread's cache version on."""
-    visible = Comment.objects.filter(post_id=post_id, state=CommentState.VISIBLE).count()
-    Post.objects.filter(pk=post_id).update(comment_count=visible)
-    ThreadState.objects.filter(post_id=post_id).update(version=F("version") + 1)
+def count_visible(*, post_id: int, change: int) -> None:
+    """Move the post's count of visible comments by `change`, in the caller's transaction."""
+    if change:
+        Post.objects.filter(pk=post_id).update(comment_count=F("comment_count") + change)
 
 
-def _author_facts(author: Any, registered: bool) -> AuthorFacts:
-    if not registered:
+def _visible_change(old_state: str, new_state: str) -> int:
+    return int(new_state == CommentState.VISIBLE) - int(old_state == CommentState.VISIBLE)
+
+
+def _author_facts(author: User | None, known_good_authors: set[int]) -> AuthorFacts:
+    if author is None:
         return AuthorFacts(
             is_anonymous=True, is_trusted=False, has_approved_comment=False, reputation=None
         )
     return AuthorFacts(
         is_anonymous=False,
         is_trusted=is_trusted(author),
-        has_approved_comment=Comment.objects.filter(
-            author=author, state=CommentState.VISIBLE
-        ).exists(),
+        has_approved_comment=author.pk in known_good_authors,
         reputation=author.reputation,
     )
 
@@ -125,11 +149,320 @@ def _anonymous_identity(name: str, email: str) -> tuple[str, str]:
     return name, email.strip()
 
 
+def _imported_identity(name: str, email: str) -> tuple[str, str]:
+    """Imported comments keep whatever name they had; an address that is not one is dropped."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    name = " ".join(name.split())[:MAX_ANONYMOUS_NAME_LENGTH] or "Anonymous"
+    try:
+        validate_email(email.strip())
+    except ValidationError:
+        return name, ""
+    return name, email.strip()
+
+
+@dataclass(frozen=True)
+class NewComment:
+    """One comment to add to a post, as `post_comments` takes it.
+
+    A reply names its parent by id (a comment already on the post) or by position (an
+    earlier item of the same list), so that an import or a generated thread can write
+    whole conversations in one call. `created`, `state` and `ratings` are kept only for
+    imports (`post_comments(imported=True)`); otherwise the comment is dated now, its state
+    is what screening decides, and ratings come from readers one by one.
+    """
+
+    author: Actor
+    body: str
+    subject: str = ""
+    parent_id: int | None = None
+    parent_position: int | None = None
+    anonymous_name: str = ""
+    anonymous_email: str = ""
+    submission_key: str = ""
+    created: datetime | None = None
+    state: CommentState | None = None
+    ratings: tuple[tuple[int, int], ...] = ()  # (rater's user id, value)
+
+
+# Rows per INSERT or UPDATE statement: well under SQLite's limit of variables per statement.
+BULK_BATCH_SIZE = 500
+DELETED_SUBJECT = "[deleted]"
+
+
 @transaction.atomic
+def post_comments(
+    *,
+    post: Post,
+    comments: Sequence[NewComment],
+    imported: bool = False,
+    site: SiteSettings | None = None,
+) -> list[Comment]:
+    """Add comments to a post, numbered in the order given, and return them in that order.
+
+    Readers' comments (imported=False) are checked (may this person comment here?),
+    validated and screened by the hold rules and the spam model; a comment whose
+    submission_key the post has seen already is returned as it was, not written twice.
+    Imports (imported=True) are trusted: they keep their dates, states and ratings, and no
+    rule holds them. Either way the text is rendered and sanitized the same way, numbers and
+    depths are given under the thread's lock, and each comment's fragments are stored.
+    """
+    site = site or get_site_settings()
+    if not comments:
+        return []
+    authors = [signed_in(item.author) for item in comments]
+    if not imported:
+        checked: set[int | None] = set()
+        for item, author in zip(comments, authors, strict=True):
+            author_id = author.pk if author is not None else None
+            if author_id not in checked:
+                check_can_comment(user=item.author, post=post, site=site)
+                checked.add(author_id)
+    parents = _existing_parents(post, comments, imported=imported)
+    known_good = _authors_with_visible_comments(authors) if not imported else set()
+
+    # Lock the thread's counter row: numbers are given one at a time and never reused.
+    ThreadState.objects.get_or_create(post=post)
+    thread = ThreadState.objects.select_for_update().get(post=post)
+    earlier = _earlier_submissions(post, comments)
+    made: list[Comment] = []
+    result: list[Comment] = []
+    now = timezone.now()
+    for position, (item, author) in enumerate(zip(comments, authors, strict=True)):
+        key = item.submission_key.strip()[:64]
+        if key in earlier:
+            result.append(earlier[key])
+            continue
+        comment = _new_comment(
+            post=post,
+            item=item,
+            author=author,
+            position=position,
+            made=result,
+            parents=parents,
+            imported=imported,
+            known_good=known_good,
+            site=site,
+            now=now,
+        )
+        comment.submission_key = key
+        thread.last_number += 1
+        comment.number = thread.last_number
+        if key:
+            earlier[key] = comment
+        made.append(comment)
+        result.append(comment)
+    if not made:
+        return result
+    thread.save(update_fields=["last_number"])
+    # Ids first, so that each comment's fragments (which link to its id) are rendered before
+    # the INSERT and stored by it: a second pass of UPDATEs doubled the cost of an import.
+    for comment, comment_id in zip(made, reserve_comment_ids(len(made)), strict=True):
+        comment.pk = comment_id
+        refresh_fragment(comment, site)
+    Comment.objects.bulk_create(made, batch_size=BULK_BATCH_SIZE)
+    _store_ratings(made, comments, result)
+    _count_replies_to_existing(made)
+    count_visible(
+        post_id=post.pk, change=sum(comment.state == CommentState.VISIBLE for comment in made)
+    )
+    single_author = authors[0].pk if len(made) == 1 and authors[0] is not None else None
+    announce(
+        CommentsPosted(
+            post_id=post.pk,
+            comment_ids=tuple(comment.pk for comment in made),
+            visible_ids=tuple(c.pk for c in made if c.state == CommentState.VISIBLE),
+            author_id=single_author,
+            imported=imported,
+        )
+    )
+    return result
+
+
+def _existing_parents(
+    post: Post, comments: Sequence[NewComment], *, imported: bool
+) -> dict[int, Comment]:
+    wanted = {item.parent_id for item in comments if item.parent_id is not None}
+    if not wanted:
+        return {}
+    parents = {
+        parent.pk: parent
+        for parent in Comment.objects.filter(pk__in=wanted).only("id", "post_id", "depth", "state")
+    }
+    for parent_id in wanted:
+        parent = parents.get(parent_id)
+        if parent is None:
+            raise InvalidInput("The comment you are replying to does not exist.")
+        if parent.post_id != post.pk:
+            raise InvalidInput("The comment you are replying to belongs to another post.")
+        if parent.state == CommentState.DELETED and not imported:
+            raise InvalidInput("The comment you are replying to has been deleted.")
+    return parents
+
+
+def _authors_with_visible_comments(authors: list[User | None]) -> set[int]:
+    ids = {author.pk for author in authors if author is not None}
+    if not ids:
+        return set()
+    return set(
+        Comment.objects.filter(author_id__in=ids, state=CommentState.VISIBLE)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
+
+
+def _earlier_submissions(post: Post, comments: Sequence[NewComment]) -> dict[str, Comment]:
+    keys = {item.submission_key.strip()[:64] for item in comments} - {""}
+    if not keys:
+        return {}
+    return {
+        comment.submission_key: comment
+        for comment in Comment.objects.filter(post=post, submission_key__in=keys)
+    }
+
+
+def _new_comment(
+    *,
+    post: Post,
+    item: NewComment,
+    author: User | None,
+    position: int,
+    made: list[Comment],
+    parents: dict[int, Comment],
+    imported: bool,
+    known_good: set[int],
+    site: SiteSettings,
+    now: datetime,
+) -> Comment:
+    """The unsaved comment for one item: its text, parent, depth and state."""
+    where = f"Comment {position + 1}: " if imported else ""
+    try:
+        subject, body, body_html = prepare_comment_text(subject=item.subject, body=item.body)
+    except InvalidInput as error:
+        raise InvalidInput(where + error.message, code=error.code) from error
+    if author is not None:
+        name, email = "", ""
+    elif imported:
+        name, email = _imported_identity(item.anonymous_name, item.anonymous_email)
+    else:
+        name, email = _anonymous_identity(item.anonymous_name, item.anonymous_email)
+
+    parent: Comment | None = None
+    if item.parent_position is not None:
+        if not 0 <= item.parent_position < position:
+            raise InvalidInput(
+                f"{where}a reply must come after the comment it answers "
+                f"(parent position {item.parent_position}, own position {position})."
+            )
+        parent = made[item.parent_position]
+    elif item.parent_id is not None:
+        parent = parents[item.parent_id]
+
+    hold_reasons: list[str] = []
+    spam_score: float | None = None
+    if imported:
+        state = item.state or CommentState.VISIBLE
+    else:
+        # The classifier scores the same form of text the queue teaches it (moderation).
+        text = f"{subject}\n{body}"
+        assessment = assess_spam(text=text)
+        screening = screen_comment(
+            text=text,
+            author=_author_facts(author, known_good),
+            site=site,
+            spam_score=assessment.score if assessment else None,
+            spam_threshold=assessment.threshold if assessment else None,
+        )
+        if screening.refusal:
+            raise InvalidInput(screening.refusal, code="refused")
+        state = CommentState.HELD if screening.held else CommentState.VISIBLE
+        hold_reasons = screening.hold_reasons
+        spam_score = assessment.score if assessment else None
+    if state == CommentState.DELETED:
+        subject, body, body_html = DELETED_SUBJECT, "", ""
+    rating_values = [value for _, value in item.ratings] if imported else []
+    if parent is not None and parent.pk is None:
+        parent.reply_count += 1  # stored comments' counts move in _count_replies_to_existing
+    return Comment(
+        post=post,
+        parent=parent,
+        depth=parent.depth + 1 if parent is not None else 0,
+        subject=subject,
+        body=body,
+        body_html=body_html,
+        author=author,
+        author_name=name,
+        author_email=email,
+        created=(item.created if imported and item.created else now),
+        state=state,
+        hold_reasons=hold_reasons,
+        spam_score=spam_score,
+        rating_count=len(rating_values),
+        rating_sum=sum(rating_values),
+        rating_average=sum(rating_values) / len(rating_values) if rating_values else None,
+    )
+
+
+def reserve_comment_ids(count: int) -> list[int]:
+    """`count` new comment ids, in increasing order, for rows this transaction will insert.
+
+    PostgreSQL hands them out from the table's sequence. SQLite has one writer at a time and
+    this transaction already holds the write lock (it wrote the thread's counter), so the
+    ids after the highest ever used are free; AUTOINCREMENT's record of that highest id
+    moves on with the INSERT, so ids are never reused. Django's ORM has no portable way to
+    take ids ahead of an INSERT, hence the two statements written here.
+    """
+    table = Comment._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return sorted(int(row[0]) for row in cursor.fetchall())
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT MAX(highest) FROM (SELECT MAX(id) AS highest FROM "  # noqa: S608 - the model's own table name
+                f"{connection.ops.quote_name(table)} "
+                "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
+                [table],
+            )
+            highest = cursor.fetchone()[0] or 0
+            return list(range(highest + 1, highest + 1 + count))
+    raise NotImplementedError(f"Broadsheet runs on SQLite or PostgreSQL, not {connection.vendor}.")
+
+
+def _store_ratings(
+    made: list[Comment], comments: Sequence[NewComment], result: list[Comment]
+) -> None:
+    """Imported ratings, one Rating row each (the totals are on the comments already)."""
+    made_ids = {id(comment) for comment in made}
+    ratings = [
+        Rating(comment=comment, rater_id=rater_id, value=value)
+        for item, comment in zip(comments, result, strict=True)
+        if id(comment) in made_ids and comment.rating_count
+        for rater_id, value in item.ratings
+    ]
+    Rating.objects.bulk_create(ratings, batch_size=BULK_BATCH_SIZE)
+
+
+def _count_replies_to_existing(made: list[Comment]) -> None:
+    """New replies to comments stored before: their reply counts move on by that many."""
+    new = {id(comment) for comment in made}
+    replies = Counter(
+        comment.parent_id
+        for comment in made
+        if comment.parent_id is not None and id(comment.parent) not in new
+    )
+    for parent_id, count in replies.items():
+        Comment.objects.filter(pk=parent_id).update(reply_count=F("reply_count") + count)
+
+
 def post_comment(
     *,
     post: Post,
-    author: Any,
+    author: Actor,
     subject: str,
     body: str,
     parent_id: int | None = None,
@@ -138,86 +471,88 @@ def post_comment(
     submission_key: str = "",
     site: SiteSettings | None = None,
 ) -> Comment:
-    """Add a comment (or a reply) to a post and give it the post's next number.
+    """Add one comment (or a reply) to a post and give it the post's next number.
 
     A form submitted twice carries the same submission_key and gets the first comment back.
     """
-    site = site or get_site_settings()
-    check_can_comment(user=author, post=post, site=site)
-    subject, body, body_html = prepare_comment_text(subject=subject, body=body)
-    registered = bool(getattr(author, "is_authenticated", False))
-    name, email = ("", "") if registered else _anonymous_identity(anonymous_name, anonymous_email)
-    # The classifier scores the same form of text the queue teaches it (moderation.services).
-    text = f"{subject}\n{body}"
-    assessment = assess_spam(text=text)
-    screening = screen_comment(
-        text=text,
-        author=_author_facts(author, registered),
-        site=site,
-        spam_score=assessment.score if assessment else None,
-        spam_threshold=assessment.threshold if assessment else None,
+    item = NewComment(
+        author=author,
+        subject=subject,
+        body=body,
+        parent_id=parent_id,
+        anonymous_name=anonymous_name,
+        anonymous_email=anonymous_email,
+        submission_key=submission_key,
     )
-    if screening.refusal:
-        raise InvalidInput(screening.refusal, code="refused")
-
-    parent = None
-    if parent_id is not None:
-        parent = Comment.objects.filter(pk=parent_id).first()
-        if parent is None:
-            raise InvalidInput("The comment you are replying to does not exist.")
-        if parent.post_id != post.pk:
-            raise InvalidInput("The comment you are replying to belongs to another post.")
-        if parent.state == CommentState.DELETED:
-            raise InvalidInput("The comment you are replying to has been deleted.")
-
-    # Lock the thread's counter row: numbers are given one at a time and never reused.
-    ThreadState.objects.get_or_create(post=post)
-    thread = ThreadState.objects.select_for_update().get(post=post)
-    submission_key = submission_key.strip()[:64]
-    if submission_key:
-        earlier = Comment.objects.filter(post=post, submission_key=submission_key).first()
-        if earlier is not None:
-            return earlier
-    thread.last_number += 1
-    thread.save(update_fields=["last_number"])
     try:
         with transaction.atomic():
-            comment = Comment.objects.create(
-                post=post,
-                parent=parent,
-                number=thread.last_number,
-                depth=parent.depth + 1 if parent else 0,
-                subject=subject,
-                body=body,
-                body_html=body_html,
-                author=author if registered else None,
-                author_name=name,
-                author_email=email,
-                created=timezone.now(),
-                submission_key=submission_key,
-                state=CommentState.HELD if screening.held else CommentState.VISIBLE,
-                hold_reasons=screening.hold_reasons,
-                spam_score=assessment.score if assessment else None,
-            )
+            return post_comments(post=post, comments=[item], site=site)[0]
     except IntegrityError:
-        earlier = Comment.objects.filter(post=post, submission_key=submission_key).first()
-        if submission_key and earlier is not None:
-            return earlier
-        raise
-    refresh_fragment(comment, site)
-    comment.save(update_fields=FRAGMENT_FIELDS)
-    if parent is not None:
-        Comment.objects.filter(pk=parent.pk).update(reply_count=F("reply_count") + 1)
-    touch_thread(post.pk)
+        # Two requests with one submission_key raced past the check: the first one won.
+        key = submission_key.strip()[:64]
+        earlier = Comment.objects.filter(post=post, submission_key=key).first() if key else None
+        if earlier is None:
+            raise
+        return earlier
+
+
+@transaction.atomic
+def set_comment_state(
+    *,
+    comment: Comment,
+    state: CommentState,
+    actor: Actor | None = None,
+    moderator: User | None = None,
+    site: SiteSettings | None = None,
+) -> Comment:
+    """Move a comment to another state: the one place where a comment's state is written.
+
+    Deleting removes the text and keeps the comment's place under a "[deleted]" placeholder.
+    `moderator` is recorded on the comment when a moderator decided (the queue); `actor` is
+    whoever acted (None: the readers' ratings). The caller has checked permission.
+    """
+    comment = (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("post", "author")
+        .get(pk=comment.pk)
+    )
+    old_state = comment.state
+    if old_state == state:
+        return comment
+    comment.state = state
+    fields = ["state", *FRAGMENT_FIELDS]
+    if state == CommentState.DELETED:
+        comment.subject, comment.body, comment.body_html = DELETED_SUBJECT, "", ""
+        comment.submission_key = ""
+        fields += ["subject", "body", "body_html", "submission_key"]
+    if moderator is not None:
+        comment.moderated_by, comment.moderated_at = moderator, timezone.now()
+        fields += ["moderated_by", "moderated_at"]
+    refresh_fragment(comment, site or get_site_settings())
+    comment.save(update_fields=fields)
+    count_visible(post_id=comment.post_id, change=_visible_change(old_state, state))
+    acting = actor if actor is not None else moderator
+    announce(
+        CommentStateChanged(
+            post_id=comment.post_id,
+            comment_id=comment.pk,
+            author_id=comment.author_id,
+            old_state=old_state,
+            new_state=state,
+            moderator_id=moderator.pk if moderator is not None else None,
+            actor_id=acting.pk if acting is not None and acting.is_authenticated else None,
+        )
+    )
     return comment
 
 
-def check_can_edit_comment(*, user: Any, comment: Comment, site: SiteSettings) -> None:
+def check_can_edit_comment(*, user: Actor, comment: Comment, site: SiteSettings) -> None:
     if comment.state == CommentState.DELETED:
         raise NotAllowed("A deleted comment cannot be edited.")
     if is_moderator(user):
         return
-    if not getattr(user, "is_authenticated", False) or comment.author_id != user.pk:
+    account = signed_in(user)
+    if account is None or comment.author_id != account.pk:
         raise NotAllowed("Only the author or a moderator may edit this comment.")
     window = timedelta(minutes=site.comment_edit_minutes)
     if timezone.now() > comment.created + window:
@@ -229,7 +564,7 @@ def check_can_edit_comment(*, user: Any, comment: Comment, site: SiteSettings) -
 
 @transaction.atomic
 def edit_comment(
-    *, comment: Comment, editor: Any, subject: str, body: str, site: SiteSettings | None = None
+    *, comment: Comment, editor: Actor, subject: str, body: str, site: SiteSettings | None = None
 ) -> Comment:
     site = site or get_site_settings()
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -238,54 +573,43 @@ def edit_comment(
         subject=subject, body=body
     )
     comment.edited = timezone.now()
-    if comment.author_id != getattr(editor, "pk", None):
-        record_action(
-            moderator=editor,
-            action="edit",
-            target_type="comment",
-            target_id=comment.pk,
-            target_label=f"comment #{comment.number} on “{comment.post.title}”",
-            target_url=comment.get_absolute_url(),
-        )
     refresh_fragment(comment, site)
     comment.save(update_fields=["subject", "body", "body_html", "edited", *FRAGMENT_FIELDS])
-    touch_thread(comment.post_id)
+    account = signed_in(editor)
+    announce(
+        CommentEdited(
+            post_id=comment.post_id,
+            comment_id=comment.pk,
+            author_id=comment.author_id,
+            editor_id=account.pk if account is not None else None,
+        )
+    )
     return comment
 
 
-def check_can_delete_comment(*, user: Any, comment: Comment) -> None:
+def check_can_delete_comment(*, user: Actor, comment: Comment) -> None:
     if is_moderator(user):
         return
-    if not getattr(user, "is_authenticated", False) or comment.author_id != user.pk:
+    account = signed_in(user)
+    if account is None or comment.author_id != account.pk:
         raise NotAllowed("Only the author or a moderator may delete this comment.")
 
 
 @transaction.atomic
-def delete_comment(*, comment: Comment, user: Any, site: SiteSettings | None = None) -> Comment:
+def delete_comment(*, comment: Comment, user: Actor, site: SiteSettings | None = None) -> Comment:
     """Remove a comment's text. Replies stay in place under a "[deleted]" placeholder."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     check_can_delete_comment(user=user, comment=comment)
-    if comment.state == CommentState.DELETED:
-        return comment
-    comment.state = CommentState.DELETED
-    comment.subject = "[deleted]"
-    comment.body = ""
-    comment.body_html = ""
-    comment.submission_key = ""
-    refresh_fragment(comment, site or get_site_settings())
-    comment.save(
-        update_fields=["state", "subject", "body", "body_html", "submission_key", *FRAGMENT_FIELDS]
-    )
-    touch_thread(comment.post_id)
-    return comment
+    return set_comment_state(comment=comment, state=CommentState.DELETED, actor=user, site=site)
 
 
-def check_can_rate(*, user: Any, comment: Comment, value: int) -> None:
-    if not getattr(user, "is_authenticated", False):
+def check_can_rate(*, user: Actor, comment: Comment, value: int) -> None:
+    account = signed_in(user)
+    if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
-    if comment.author_id == user.pk:
+    if comment.author_id == account.pk:
         raise NotAllowed("You cannot rate your own comment.")
-    check_not_banned(user=user)
+    check_not_banned(user=account)
     trusted = is_trusted(user)
     rateable = {CommentState.VISIBLE, CommentState.HIDDEN} if trusted else {CommentState.VISIBLE}
     if comment.state not in rateable:
@@ -300,89 +624,91 @@ def check_can_rate(*, user: Any, comment: Comment, value: int) -> None:
         )
 
 
-def _store_rating_totals(comment: Comment) -> None:
-    """Keep average and count on the comment, hide or show it by the community's ratings,
-    and move its author's reputation."""
-    site = get_site_settings()
-    comment.rating_average = (
-        comment.rating_sum / comment.rating_count if comment.rating_count else None
-    )
-    _apply_community_hiding(comment, site)
-    refresh_fragment(comment, site)
-    comment.save(
-        update_fields=["rating_sum", "rating_count", "rating_average", "state", *FRAGMENT_FIELDS]
-    )
-    if comment.author_id is not None:
-        recompute_reputation(user_id=comment.author_id, site=site)
-
-
-def _apply_community_hiding(comment: Comment, site: SiteSettings) -> None:
-    """Hide a comment rated below the site's threshold by enough readers; show it again when
-    trusted readers rate it back up. A moderator's own hide (moderated_by set) is left alone."""
+def community_state(comment: Comment, site: SiteSettings) -> str:
+    """The state the readers' ratings give a comment: hidden when rated below the site's
+    threshold by enough readers, visible again when trusted readers rate it back up. A
+    moderator's own hide (moderated_by set) and every other state are left alone."""
     below = (
         comment.rating_count >= site.hide_min_ratings
         and comment.rating_average is not None
         and comment.rating_average < site.hide_below_average
     )
     if below and comment.state == CommentState.VISIBLE:
-        comment.state = CommentState.HIDDEN
-    elif not below and comment.state == CommentState.HIDDEN and comment.moderated_by_id is None:
-        comment.state = CommentState.VISIBLE
+        return CommentState.HIDDEN
+    if not below and comment.state == CommentState.HIDDEN and comment.moderated_by_id is None:
+        return CommentState.VISIBLE
+    return comment.state
+
+
+def _store_rating_totals(comment: Comment, rater: User) -> Comment:
+    """Keep average and count on the comment, and hide or show it by the readers' ratings."""
+    site = get_site_settings()
+    comment.rating_average = (
+        comment.rating_sum / comment.rating_count if comment.rating_count else None
+    )
+    state = community_state(comment, site)
+    refresh_fragment(comment, site)
+    comment.save(update_fields=["rating_sum", "rating_count", "rating_average", *FRAGMENT_FIELDS])
+    if state != comment.state:
+        comment = set_comment_state(comment=comment, state=CommentState(state), site=site)
+    announce(
+        CommentRated(
+            post_id=comment.post_id,
+            comment_id=comment.pk,
+            author_id=comment.author_id,
+            rater_id=rater.pk,
+        )
+    )
+    return comment
 
 
 @transaction.atomic
-def rate_comment(*, comment: Comment, rater: Any, value: int) -> Comment:
+def rate_comment(*, comment: Comment, rater: Actor, value: int) -> Comment:
     """Give or change this reader's rating; the comment's average and count move with it."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     check_can_rate(user=rater, comment=comment, value=value)
-    rating = Rating.objects.filter(comment=comment, rater=rater).first()
+    account = signed_in(rater)
+    assert account is not None  # check_can_rate refuses visitors
+    rating = Rating.objects.filter(comment=comment, rater=account).first()
     if rating is None:
-        Rating.objects.create(comment=comment, rater=rater, value=value)
+        Rating.objects.create(comment=comment, rater=account, value=value)
         comment.rating_count += 1
         comment.rating_sum += value
     else:
         comment.rating_sum += value - rating.value
         rating.value = value
         rating.save(update_fields=["value", "updated"])
-    _store_rating_totals(comment)
-    touch_thread(comment.post_id)
-    return comment
+    return _store_rating_totals(comment, account)
 
 
 @transaction.atomic
-def remove_rating(*, comment: Comment, rater: Any) -> Comment:
+def remove_rating(*, comment: Comment, rater: Actor) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if not getattr(rater, "is_authenticated", False):
+    account = signed_in(rater)
+    if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
-    rating = Rating.objects.filter(comment=comment, rater=rater).first()
+    rating = Rating.objects.filter(comment=comment, rater=account).first()
     if rating is None:
         return comment
     comment.rating_count -= 1
     comment.rating_sum -= rating.value
     rating.delete()
-    _store_rating_totals(comment)
-    touch_thread(comment.post_id)
-    return comment
+    return _store_rating_totals(comment, account)
 
 
-def set_comments_open(*, post: Post, user: Any, is_open: bool, reason: str = "") -> None:
+@transaction.atomic
+def set_comments_open(*, post: Post, user: Actor, is_open: bool, reason: str = "") -> None:
     """Editors close a thread (it stays readable) or open it again; the log shows it."""
-    if not (getattr(user, "is_authenticated", False) and user.has_perm("publishing.change_post")):
-        raise NotAllowed("Only editors may close or open a post's comments.")
-    if post.comments_open != is_open:
-        record_action(
-            moderator=user,
-            action="open" if is_open else "close",
-            target_type="post",
-            target_id=post.pk,
-            target_label=f"“{post.title}”",
-            target_url=post.get_absolute_url(),
-            reason=reason,
-        )
-    Post.objects.filter(pk=post.pk).update(comments_open=is_open)
+    check_can_open_or_close_thread(user)
+    editor = signed_in(user)
+    assert editor is not None  # editors are signed in
+    changed = (
+        Post.objects.filter(pk=post.pk).exclude(comments_open=is_open).update(comments_open=is_open)
+    )
     post.comments_open = is_open
-    ThreadState.objects.get_or_create(post=post)
-    ThreadState.objects.filter(post=post).update(version=F("version") + 1)
+    if changed:
+        change = ThreadOpened if is_open else ThreadClosed
+        announce(change(post_id=post.pk, editor_id=editor.pk, reason=reason.strip()))
 
 
 def save_display_preferences(*, user: User, display: str, sort: str) -> None:
@@ -392,3 +718,63 @@ def save_display_preferences(*, user: User, display: str, sort: str) -> None:
     preferences.update(display=display, sort=sort)
     User.objects.filter(pk=user.pk).update(preferences=preferences)
     user.preferences = preferences
+
+
+@dataclass(frozen=True)
+class Recount:
+    """A post whose stored counts differed from its comments, as found and repaired."""
+
+    post_id: int
+    stored_comment_count: int
+    visible_comments: int
+    replies_repaired: int  # comments whose stored reply_count was wrong
+
+
+RECOUNT_BATCH = 500  # posts per transaction: a repair never holds the database for long
+
+
+def recount_comments(
+    *, post_ids: Sequence[int] | None = None, progress: Callable[[int, int], None] | None = None
+) -> list[Recount]:
+    """Count every post's visible comments and each comment's replies again, and store the
+    counts that differ. Counts are kept as the comments change; this repairs them after a
+    bug, a crash or a change made outside the services (a database console)."""
+    ids = (
+        list(post_ids)
+        if post_ids is not None
+        else list(Post.objects.order_by("pk").values_list("pk", flat=True))
+    )
+    repaired: list[Recount] = []
+    for start in range(0, len(ids), RECOUNT_BATCH):
+        repaired += _recount_batch(ids[start : start + RECOUNT_BATCH])
+        if progress is not None:
+            progress(min(start + RECOUNT_BATCH, len(ids)), len(ids))
+    return repaired
+
+
+@transaction.atomic
+def _recount_batch(post_ids: list[int]) -> list[Recount]:
+    visible = dict(
+        Comment.objects.filter(post_id__in=post_ids, state=CommentState.VISIBLE)
+        .values("post_id")
+        .annotate(count=Count("id"))
+        .values_list("post_id", "count")
+    )
+    wrong_replies = list(
+        Comment.objects.filter(post_id__in=post_ids)
+        .annotate(actual=Count("replies"))
+        .exclude(reply_count=F("actual"))
+        .values_list("pk", "post_id", "actual")
+    )
+    replies_by_post = Counter(post_id for _, post_id, _ in wrong_replies)
+    for comment_id, _, actual in wrong_replies:
+        Comment.objects.filter(pk=comment_id).update(reply_count=actual)
+    repaired = []
+    for post_id, stored in Post.objects.filter(pk__in=post_ids).values_list("pk", "comment_count"):
+        count = visible.get(post_id, 0)
+        if count != stored:
+            Post.objects.filter(pk=post_id).update(comment_count=count)
+        if count != stored or replies_by_post[post_id]:
+            repaired.append(Recount(post_id, stored, count, replies_by_post[post_id]))
+            announce(ThreadRecounted(post_id=post_id))
+    return repaired

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from broadsheet.accounts.models import User
+from broadsheet.discussion.models import Comment
 from broadsheet.moderation.models import ModerationAction
 
 
 def record_action(
     *,
-    moderator: Any,
+    moderator: User | None,
     action: str,
     target_type: str,
     target_id: object,
@@ -18,7 +18,7 @@ def record_action(
     reason: str = "",
 ) -> ModerationAction:
     return ModerationAction.objects.create(
-        moderator=moderator if getattr(moderator, "is_authenticated", False) else None,
+        moderator=moderator,
         action=action,
         target_type=target_type,
         target_id=str(target_id),
@@ -26,3 +26,8 @@ def record_action(
         target_url=target_url[:300],
         reason=reason.strip()[:500],
     )
+
+
+def comment_label(comment: Comment) -> str:
+    """How the public log names a comment: by number and post, never by its words."""
+    return f"comment #{comment.number} on “{comment.post.title}”"

@@ -8,23 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
-from broadsheet.accounts.permissions import check_can_moderate, is_moderator
+from broadsheet.accounts.permissions import Actor, check_can_moderate, is_moderator, signed_in
 from broadsheet.discussion import services as discussion
-from broadsheet.discussion.fragments import FRAGMENT_FIELDS, refresh_fragment
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.errors import Conflict, InvalidInput, NotAllowed
 from broadsheet.guard.bans import check_not_banned
 from broadsheet.guard.models import Ban, validate_network
-from broadsheet.moderation.log import record_action
+from broadsheet.moderation.log import comment_label, record_action
 from broadsheet.moderation.models import Flag, ModerationAction
-from broadsheet.publishing.selectors import get_site_settings
 from broadsheet.screening.spam import record_moderation_decision
 
 COMMENT_ACTIONS = ("approve", "reject", "delete", "hide", "unhide")
@@ -37,10 +34,6 @@ class Outcome:
     state: str | None = None
 
 
-def _label(comment: Comment) -> str:
-    return f"comment #{comment.number} on “{comment.post.title}”"
-
-
 def _already(comment: Comment, what: str) -> Outcome:
     who = comment.moderated_by.username if comment.moderated_by else "someone"
     when = (
@@ -51,20 +44,19 @@ def _already(comment: Comment, what: str) -> Outcome:
     )
 
 
-def _settle(comment: Comment, *, moderator: Any, state: str) -> None:
-    comment.state = state
-    comment.moderated_by = moderator
-    comment.moderated_at = timezone.now()
-    refresh_fragment(comment, get_site_settings())
-    comment.save(update_fields=["state", "moderated_by", "moderated_at", *FRAGMENT_FIELDS])
+def _settle(comment: Comment, *, moderator: User, state: CommentState) -> Comment:
+    """Discussion moves the comment to its new state; the comment's open flags are settled."""
+    settled = discussion.set_comment_state(comment=comment, state=state, moderator=moderator)
     Flag.objects.filter(comment=comment, resolved__isnull=True).update(resolved=timezone.now())
-    discussion.touch_thread(comment.post_id)
+    return settled
 
 
 @transaction.atomic
-def moderate_comment(*, comment_id: int, moderator: Any, action: str, reason: str = "") -> Outcome:
+def moderate_comment(
+    *, comment_id: int, moderator: Actor, action: str, reason: str = ""
+) -> Outcome:
     """Approve, reject as spam, delete, hide or unhide one comment."""
-    check_can_moderate(moderator)
+    acting = check_can_moderate(moderator)
     if action not in COMMENT_ACTIONS:
         raise InvalidInput(f"Unknown action {action!r}; use one of {', '.join(COMMENT_ACTIONS)}.")
     comment = (
@@ -77,32 +69,28 @@ def moderate_comment(*, comment_id: int, moderator: Any, action: str, reason: st
         return Outcome(False, f"Comment {comment_id} no longer exists; nothing to do.")
     if comment.state == CommentState.DELETED:
         return _already(comment, "removed")
-    label, url = _label(comment), comment.get_absolute_url()
+    label, url = comment_label(comment), comment.get_absolute_url()
     flagged = Flag.objects.filter(comment=comment, resolved__isnull=True).exists()
 
     if action == "approve":
         if comment.state != CommentState.HELD and not flagged:
             return _already(comment, "approved")
-        _settle(comment, moderator=moderator, state=CommentState.VISIBLE)
         _learn(comment, is_spam=False)
+        comment = _settle(comment, moderator=acting, state=CommentState.VISIBLE)
     elif action == "hide":
         if comment.state == CommentState.HIDDEN:
             return _already(comment, "hidden")
-        _settle(comment, moderator=moderator, state=CommentState.HIDDEN)
+        comment = _settle(comment, moderator=acting, state=CommentState.HIDDEN)
     elif action == "unhide":
         if comment.state != CommentState.HIDDEN:
             return _already(comment, "shown")
-        _settle(comment, moderator=moderator, state=CommentState.VISIBLE)
+        comment = _settle(comment, moderator=acting, state=CommentState.VISIBLE)
     else:  # reject (spam) or delete: the text goes, the place in the tree stays
         if action == "reject":
             _learn(comment, is_spam=True)
-        discussion.delete_comment(comment=comment, user=moderator)
-        Comment.objects.filter(pk=comment.pk).update(
-            moderated_by=moderator, moderated_at=timezone.now()
-        )
-        Flag.objects.filter(comment=comment, resolved__isnull=True).update(resolved=timezone.now())
+        comment = _settle(comment, moderator=acting, state=CommentState.DELETED)
     record_action(
-        moderator=moderator,
+        moderator=acting,
         action=action,
         target_type="comment",
         target_id=comment.pk,
@@ -120,7 +108,7 @@ def _learn(comment: Comment, *, is_spam: bool) -> None:
 
 
 @transaction.atomic
-def moderate_comments(*, comment_ids: list[int], moderator: Any, action: str) -> list[Outcome]:
+def moderate_comments(*, comment_ids: list[int], moderator: Actor, action: str) -> list[Outcome]:
     """The same action on several comments (the queue's bulk actions)."""
     return [
         moderate_comment(comment_id=comment_id, moderator=moderator, action=action)
@@ -129,39 +117,40 @@ def moderate_comments(*, comment_ids: list[int], moderator: Any, action: str) ->
 
 
 @transaction.atomic
-def flag_comment(*, comment: Comment, reporter: Any, reason: str, note: str = "") -> Flag:
+def flag_comment(*, comment: Comment, reporter: Actor, reason: str, note: str = "") -> Flag:
     """A reader asks for a moderator's look; a reader flags a comment once."""
-    if not getattr(reporter, "is_authenticated", False):
+    account = signed_in(reporter)
+    if account is None:
         raise NotAllowed("Log in to flag comments.", code="login_required", status=401)
-    check_not_banned(user=reporter)
+    check_not_banned(user=account)
     if reason not in Flag.Reason.values:
         choices = ", ".join(Flag.Reason.values)
         raise InvalidInput(f"Choose why you flag this comment: {choices}.")
-    if comment.author_id == reporter.pk:
+    if comment.author_id == account.pk:
         raise NotAllowed("You cannot flag your own comment; edit or delete it instead.")
     if comment.state == CommentState.DELETED:
         raise NotAllowed("That comment has been removed already.")
-    if Flag.objects.filter(comment=comment, reporter=reporter).exists():
+    if Flag.objects.filter(comment=comment, reporter=account).exists():
         raise Conflict("You flagged this comment already; a moderator will look at it.")
     try:
         with transaction.atomic():
             return Flag.objects.create(
-                comment=comment, reporter=reporter, reason=reason, note=note.strip()[:500]
+                comment=comment, reporter=account, reason=reason, note=note.strip()[:500]
             )
     except IntegrityError as error:
         raise Conflict("You flagged this comment already; a moderator will look at it.") from error
 
 
 @transaction.atomic
-def ban_reader(*, user: User, moderator: Any, reason: str, until: datetime | None = None) -> Ban:
-    check_can_moderate(moderator)
+def ban_reader(*, user: User, moderator: Actor, reason: str, until: datetime | None = None) -> Ban:
+    acting = check_can_moderate(moderator)
     if not reason.strip():
         raise InvalidInput("Give the reason for the ban: the reader is told.")
     if is_moderator(user):
         raise NotAllowed("Moderators cannot be banned; change their role first.")
-    ban = Ban.objects.create(user=user, until=until, reason=reason.strip(), created_by=moderator)
+    ban = Ban.objects.create(user=user, until=until, reason=reason.strip(), created_by=acting)
     record_action(
-        moderator=moderator,
+        moderator=acting,
         action="ban",
         target_type="user",
         target_id=user.pk,
@@ -172,17 +161,17 @@ def ban_reader(*, user: User, moderator: Any, reason: str, until: datetime | Non
 
 
 @transaction.atomic
-def ban_network(*, network: str, moderator: Any, reason: str, until: datetime | None = None) -> Ban:
-    check_can_moderate(moderator)
+def ban_network(
+    *, network: str, moderator: Actor, reason: str, until: datetime | None = None
+) -> Ban:
+    acting = check_can_moderate(moderator)
     try:
         validate_network(network)
     except ValidationError as error:
         raise InvalidInput(" ".join(error.messages)) from error
-    ban = Ban.objects.create(
-        network=network, until=until, reason=reason.strip(), created_by=moderator
-    )
+    ban = Ban.objects.create(network=network, until=until, reason=reason.strip(), created_by=acting)
     record_action(
-        moderator=moderator,
+        moderator=acting,
         action="ban",
         target_type="network",
         target_id=ban.pk,
@@ -193,14 +182,14 @@ def ban_network(*, network: str, moderator: Any, reason: str, until: datetime | 
 
 
 @transaction.atomic
-def lift_ban(*, ban: Ban, moderator: Any, reason: str = "") -> Ban:
-    check_can_moderate(moderator)
+def lift_ban(*, ban: Ban, moderator: Actor, reason: str = "") -> Ban:
+    acting = check_can_moderate(moderator)
     if ban.lifted is not None:
         return ban
     ban.lifted = timezone.now()
     ban.save(update_fields=["lifted"])
     record_action(
-        moderator=moderator,
+        moderator=acting,
         action="unban",
         target_type="user" if ban.user_id else "network",
         target_id=ban.user_id or ban.pk,

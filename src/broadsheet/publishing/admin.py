@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -89,7 +90,7 @@ class PostAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return initial
 
     def save_model(self, request: HttpRequest, obj: Post, form: Any, change: bool) -> None:
-        saved = services.save_post(editor=request.user, post=obj)  # type: ignore[arg-type]
+        saved = services.save_post(editor=request.user, post=obj)
         for warning in saved.warnings:
             self.message_user(request, warning, level=messages.WARNING)
         if form.cleaned_data.get("slug") != form.data.get("slug", "").strip() and form.data.get(
@@ -100,6 +101,12 @@ class PostAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
                 f"That slug was taken; the post's address uses “{obj.slug}”.",
                 messages.INFO,
             )
+
+    def delete_model(self, request: HttpRequest, obj: Post) -> None:
+        services.delete_posts(editor=request.user, posts=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
+        services.delete_posts(editor=request.user, posts=list(queryset))
 
 
 @admin.register(Section)

@@ -14,7 +14,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from broadsheet.accounts.models import User
-from broadsheet.accounts.permissions import check_can_edit_posts, check_can_publish
+from broadsheet.accounts.permissions import (
+    Actor,
+    check_can_delete_posts,
+    check_can_edit_posts,
+    check_can_publish,
+)
+from broadsheet.changes import PostEdited, PostPublished, PostUnpublished, announce
 from broadsheet.errors import InvalidInput
 from broadsheet.markup import render_post_markdown
 from broadsheet.publishing.embeds import parse_video_url
@@ -125,30 +131,61 @@ def _validate_and_render(post: Post) -> list[str]:
 @transaction.atomic
 def save_post(
     *,
-    editor: User,
+    editor: Actor,
     post: Post,
     authors: Iterable[User] | None = None,
     tags: Iterable[Tag] | None = None,
 ) -> SavedPost:
     """Validate, render and store a post built by the admin form or the API."""
-    check_can_edit_posts(editor)
+    account = check_can_edit_posts(editor)
     if post.status != PostStatus.DRAFT:
         check_can_publish(editor)
+    was_public = _is_public(
+        Post.objects.filter(pk=post.pk).values_list("status", flat=True).first()
+        if post.pk is not None
+        else None
+    )
     warnings = _validate_and_render(post)
     post.slug = unique_slug(wanted=post.slug, title=post.title, exclude_post_id=post.pk)
     post.save()
     if authors is not None:
-        post.authors.set(list(authors) or [editor])
+        post.authors.set(list(authors) or [account])
     elif not post.authors.exists():
-        post.authors.set([editor])
+        post.authors.set([account])
     if tags is not None:
         post.tags.set(list(tags))
+    _announce_post_change(post, was_public=was_public)
     return SavedPost(post=post, warnings=warnings)
+
+
+def _is_public(status: str | None) -> bool:
+    """Published, or scheduled to appear at its time (with no job to announce that moment)."""
+    return status in {PostStatus.PUBLISHED, PostStatus.SCHEDULED}
+
+
+def _announce_post_change(post: Post, *, was_public: bool) -> None:
+    is_public = _is_public(post.status)
+    if is_public and not was_public:
+        announce(PostPublished(post_id=post.pk, scheduled=post.status == PostStatus.SCHEDULED))
+    elif was_public and not is_public:
+        announce(PostUnpublished(post_id=post.pk))
+    elif is_public:
+        announce(PostEdited(post_id=post.pk))
+
+
+@transaction.atomic
+def delete_posts(*, editor: Actor, posts: Sequence[Post]) -> None:
+    """Delete posts with their discussions; readers stop seeing the public ones at once."""
+    check_can_delete_posts(editor)
+    for post in posts:
+        if _is_public(post.status):
+            announce(PostUnpublished(post_id=post.pk))
+        post.delete()
 
 
 def create_post(
     *,
-    editor: User,
+    editor: Actor,
     title: str,
     intro: str,
     body: str = "",
@@ -182,12 +219,12 @@ def create_post(
         video_title=video_title,
         sticky=sticky,
     )
-    return save_post(editor=editor, post=post, authors=list(authors) or [editor], tags=tags)
+    return save_post(editor=editor, post=post, authors=authors, tags=tags)
 
 
 def update_post(
     *,
-    editor: User,
+    editor: Actor,
     post: Post,
     changes: dict[str, Any],
     tags: Sequence[Tag] | None = None,

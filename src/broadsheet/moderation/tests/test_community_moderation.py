@@ -26,7 +26,9 @@ def test_reputation_weighs_each_comment_by_its_ratings_up_to_the_cap():
     assert compute_reputation([(None, 0), (4.0, 2)], weight_cap=5) == 4.0
 
 
-def test_ratings_move_the_authors_reputation_and_earn_trust(editor):
+def test_ratings_move_the_authors_reputation_and_earn_trust(
+    editor, django_capture_on_commit_callbacks
+):
     SiteSettings.objects.update_or_create(
         pk=1, defaults={"trusted_min_comments": 2, "trusted_min_reputation": 4.0}
     )
@@ -34,16 +36,19 @@ def test_ratings_move_the_authors_reputation_and_earn_trust(editor):
     post = make_post(editor)
     rater = make_user("rater")
     first, second = make_comment(post, author), make_comment(post, author)
-    services.rate_comment(comment=first, rater=rater, value=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rate_comment(comment=first, rater=rater, value=5)
     author.refresh_from_db()
     assert author.reputation == 5.0
     assert not author.earned_trust  # one rated comment is not enough
-    services.rate_comment(comment=second, rater=rater, value=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rate_comment(comment=second, rater=rater, value=4)
     author.refresh_from_db()
     assert author.reputation == pytest.approx(4.5)
     assert author.earned_trust
     assert is_trusted(author)
-    services.rate_comment(comment=second, rater=rater, value=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rate_comment(comment=second, rater=rater, value=1)
     author.refresh_from_db()
     assert not author.earned_trust  # and it is lost again
 

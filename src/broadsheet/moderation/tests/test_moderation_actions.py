@@ -178,10 +178,11 @@ def test_an_expired_ban_no_longer_applies(post, reader, moderator):
     assert make_comment(post, reader).pk
 
 
-def test_closing_a_thread_is_logged(post, editor):
-    discussion.set_comments_open(post=post, user=editor, is_open=False)
+def test_closing_a_thread_is_logged(post, editor, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.set_comments_open(post=post, user=editor, is_open=False, reason="Stale")
     entry = ModerationAction.objects.get()
-    assert entry.action == "close"
+    assert (entry.action, entry.moderator, entry.reason) == ("close", editor, "Stale")
     assert post.title in entry.target_label
 
 
@@ -203,13 +204,29 @@ def test_a_comment_the_classifier_scores_as_spam_is_held_with_its_score(client, 
     assert "spam score" in client.get("/moderation/queue/").content.decode()
 
 
-def test_a_moderators_edit_of_someone_elses_comment_is_logged(post, reader, moderator):
+def test_a_moderators_edit_of_someone_elses_comment_is_logged(
+    post, reader, moderator, django_capture_on_commit_callbacks
+):
     comment = make_comment(post, reader, "Original")
-    discussion.edit_comment(comment=comment, editor=moderator, subject="", body="Tidied")
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.edit_comment(comment=comment, editor=moderator, subject="", body="Tidied")
     entry = ModerationAction.objects.get()
     assert (entry.action, entry.moderator) == ("edit", moderator)
-    discussion.edit_comment(comment=comment, editor=reader, subject="", body="Own edit")
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.edit_comment(comment=comment, editor=reader, subject="", body="Own edit")
     assert ModerationAction.objects.count() == 1  # authors editing their own are not logged
+
+
+def test_a_moderators_delete_from_the_thread_is_logged_and_an_authors_own_is_not(
+    post, reader, moderator, django_capture_on_commit_callbacks
+):
+    own = make_comment(post, reader, "Mine")
+    theirs = make_comment(post, reader, "Someone's")
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.delete_comment(comment=own, user=reader)
+        discussion.delete_comment(comment=theirs, user=moderator)
+    entry = ModerationAction.objects.get()
+    assert (entry.action, entry.moderator, entry.target_id) == ("delete", moderator, str(theirs.pk))
 
 
 def test_a_banned_network_cannot_comment_through_the_page(client, post, reader, moderator):
