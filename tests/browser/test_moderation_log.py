@@ -10,8 +10,9 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from broadsheet.accounts.roles import Role
 from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
-from broadsheet.publishing.models import PostStatus, SiteSettings
+from broadsheet.publishing.models import PostStatus
 from broadsheet.publishing.services import create_post
+from broadsheet.screening.models import ScreeningSettings
 
 ACTION_TIMEOUT_MS = 10_000
 SPAM_SUBJECT = "Cheap watches, best prices"
@@ -21,7 +22,7 @@ SPAM_BODY = "Visit the replica watch outlet today."
 def test_the_public_log_names_the_moderator_and_never_shows_rejected_text(
     page: Page, new_context: CreateContextCallback, site_url: str
 ) -> None:
-    SiteSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
     post = create_post(
         editor=make_user("ed_editor", Role.EDITOR),
         title="Turnout Figures Revised",

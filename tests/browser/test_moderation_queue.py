@@ -11,8 +11,9 @@ from pytest_playwright.pytest_playwright import CreateContextCallback
 from broadsheet.accounts.roles import Role
 from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
-from broadsheet.publishing.models import Post, PostStatus, SiteSettings
+from broadsheet.publishing.models import Post, PostStatus
 from broadsheet.publishing.services import create_post
+from broadsheet.screening.models import ScreeningSettings
 
 ACTION_TIMEOUT_MS = 10_000
 
@@ -45,7 +46,7 @@ def _fresh_page(new_context: CreateContextCallback) -> Page:
 def test_a_held_first_comment_is_seen_by_everyone_once_a_moderator_approves_it(
     page: Page, new_context: CreateContextCallback, site_url: str, post: Post
 ) -> None:
-    SiteSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
     make_user("rosa")
     make_user("mo_moderator", Role.MODERATOR)
     address = post.get_absolute_url()

@@ -33,7 +33,7 @@ from broadsheet.errors import BroadsheetError, RateLimited, with_error_headers
 from broadsheet.guard import ratelimits
 from broadsheet.guard.honeypot import REGISTRATION_FORM, HoneypotForm
 from broadsheet.guard.ratelimits import check_rate_limit, client_ip
-from broadsheet.publishing.selectors import visible_posts
+from broadsheet.publishing.selectors import site_settings_of, visible_posts
 
 # Enough to show what someone writes; their author page lists everything.
 PROFILE_POST_COUNT = 10
@@ -43,7 +43,7 @@ SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _site_address(request: HttpRequest) -> services.SiteAddress:
     return services.SiteAddress(
-        name=request.site_settings.name,  # type: ignore[attr-defined]
+        name=site_settings_of(request).name,
         root_url=request.build_absolute_uri("/"),
     )
 
@@ -179,7 +179,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         check_rate_limit(
             action=ratelimits.PASSWORD_RESET.name, user=request.user, ip=client_ip(request)
         )
-        self.extra_email_context = {"site_title": request.site_settings.name}  # type: ignore[attr-defined]
+        self.extra_email_context = {"site_title": site_settings_of(request).name}
         return super().form_valid(form)
 
 

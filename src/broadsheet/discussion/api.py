@@ -31,6 +31,7 @@ from broadsheet.discussion.models import (
     MAX_SUBJECT_LENGTH,
     Comment,
     CommentState,
+    DiscussionSettings,
 )
 from broadsheet.discussion.tree import CommentRow, SortOrder
 from broadsheet.errors import InvalidInput, NotFound
@@ -38,7 +39,7 @@ from broadsheet.guard import ratelimits
 from broadsheet.guard.ratelimits import check_rate_limit, client_ip
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.api import PostId
-from broadsheet.publishing.models import SiteSettings
+from broadsheet.publishing.selectors import site_settings_of
 
 MAX_COMMENT_ID = 2**63 - 1  # the largest id a database column holds; more is not a comment
 RATING_DECIMALS = 2  # 4.33, not 4.333333333333333: enough to order and to show
@@ -48,17 +49,13 @@ router = Router(tags=["comments"])
 CommentId = PathEx[int, P(ge=1, le=MAX_COMMENT_ID, description="The comment's id.")]
 
 
-def _site(request: HttpRequest) -> SiteSettings:
-    return request.site_settings  # type: ignore[attr-defined, no-any-return]
-
-
 def anonymous_commenter(request: HttpRequest) -> AnonymousUser | None:
     """Lets a caller without an account through, on sites that allow anonymous comments.
 
     Tried after the token and the session (api.auth.SIGNED_IN), so a signed-in session still
     passes the CSRF check; without it, an anonymous caller gets the API's usual 401.
     """
-    if request.user.is_authenticated or not _site(request).allow_anonymous_comments:
+    if request.user.is_authenticated or not DiscussionSettings.current().allow_anonymous_comments:
         return None
     return AnonymousUser()
 
@@ -238,7 +235,9 @@ def list_comments(
     viewer = caller(request)
     post = publishing_selectors.post_by_id_for_reader(post_id=post_id, user=viewer)
     thread = selectors.thread_page(post=post, viewer=viewer, display=display, sort=sort)
-    closed_reason = services.comments_closed_reason(post=post, site=_site(request))
+    closed_reason = services.comments_closed_reason(
+        post=post, settings=DiscussionSettings.current()
+    )
     return {
         "comment_count": post.comment_count,
         "comments_open": closed_reason is None,
@@ -276,7 +275,7 @@ def post_comment(
         anonymous_name=payload.name,
         anonymous_email=payload.email,
         submission_key=payload.submission_key,
-        site=_site(request),
+        site=site_settings_of(request),
     )
     comment.post = post  # for its URL, without loading the post again
     created = CommentCreatedOut.model_validate(comment, context={"request": request})
@@ -306,7 +305,7 @@ def edit_comment(
         editor=editor,
         subject=changes.get("subject", comment.subject),
         body=changes.get("body", comment.body),
-        site=_site(request),
+        site=site_settings_of(request),
     )
     return _comment_out(comment_id)
 

@@ -12,10 +12,46 @@ from django.db import models
 from django.db.models import Q
 
 from broadsheet.publishing.models import Post
+from broadsheet.settings_rows import OneRowPerSite
 
 MAX_SUBJECT_LENGTH = 100  # a headline for the comment, as Scoop sites had
 MAX_COMMENT_LENGTH = 20_000  # about 3,000 words: a long argument, not a pasted document
 MAX_ANONYMOUS_NAME_LENGTH = 80
+
+
+class DiscussionSettings(OneRowPerSite):
+    """How the site's discussions work: who may comment, for how long, how threads page,
+    and when readers' ratings hide a comment."""
+
+    comment_edit_minutes = models.PositiveSmallIntegerField(
+        default=15, help_text="How long authors may edit their own comments."
+    )
+    allow_anonymous_comments = models.BooleanField(
+        default=False, help_text="Let people comment with a name and e-mail, without an account."
+    )
+    close_comments_after_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Close comments on posts older than this. Empty: never."
+    )
+    top_level_comments_per_page = models.PositiveSmallIntegerField(
+        default=0, help_text="Split big threads into pages of this many top-level comments. 0: off."
+    )
+    hide_below_average = models.FloatField(
+        default=1.0, help_text="Hide comments whose average rating falls below this…"
+    )
+    hide_min_ratings = models.PositiveSmallIntegerField(
+        default=3, help_text="…with this many ratings."
+    )
+    show_hidden_to_readers = models.BooleanField(
+        default=True,
+        help_text="Show ordinary readers a collapsed “hidden comment” line (off: nothing).",
+    )
+
+    class Meta:
+        verbose_name = "discussion settings"
+        verbose_name_plural = "discussion settings"
+
+    def __str__(self) -> str:
+        return "Discussion settings"
 
 
 class CommentState(models.TextChoices):

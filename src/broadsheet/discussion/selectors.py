@@ -118,8 +118,13 @@ def thread_page(
     page_number: int = 1,
     comment_id: int | None = None,
     site: SiteSettings | None = None,
+    hidden_as_placeholders: bool = False,
 ) -> ThreadPage:
     """The entries of one page of a thread in a display mode and order.
+
+    With site given, rows carry the stored fragments (rendered again when the site's formats
+    changed); without, the sanitized bodies (the API). hidden_as_placeholders shows ordinary
+    readers a hidden comment as a collapsed line (DiscussionSettings.show_hidden_to_readers).
 
     With per_page set, pages hold that many top-level comments (flat mode: that many
     comments); a comment_id picks the page that holds that comment.
@@ -128,7 +133,7 @@ def thread_page(
         post=post,
         viewer=viewer,
         for_page=site is not None,
-        hidden_as_placeholders=bool(site and site.show_hidden_to_readers),
+        hidden_as_placeholders=hidden_as_placeholders,
     )
     if site is not None:
         refresh_stale_fragments(rows, site)

@@ -47,6 +47,7 @@ from broadsheet.discussion.models import (
     MAX_SUBJECT_LENGTH,
     Comment,
     CommentState,
+    DiscussionSettings,
     Rating,
     ThreadState,
 )
@@ -55,6 +56,7 @@ from broadsheet.guard.bans import check_not_banned
 from broadsheet.markup import first_words, plain_text, render_comment_markdown
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
+from broadsheet.screening.models import ScreeningSettings
 from broadsheet.screening.rules import AuthorFacts, screen_comment
 from broadsheet.screening.spam import assess_spam
 
@@ -64,20 +66,20 @@ HIGHEST_RATING = 5
 HIDE_RATING = 0  # reserved for trusted readers (community moderation)
 
 
-def comments_closed_reason(*, post: Post, site: SiteSettings) -> str | None:
+def comments_closed_reason(*, post: Post, settings: DiscussionSettings) -> str | None:
     """Why nobody may comment on this post now, or None when comments are open."""
     if not post.comments_open:
         return "Comments are closed."
-    days = site.close_comments_after_days
+    days = settings.close_comments_after_days
     if days and post.publish_at and post.publish_at < timezone.now() - timedelta(days=days):
         return f"Comments are closed: comments close {days} days after a post is published."
     return None
 
 
-def check_can_comment(*, user: Actor, post: Post, site: SiteSettings) -> None:
+def check_can_comment(*, user: Actor, post: Post, settings: DiscussionSettings) -> None:
     if not is_visible(post):
         raise NotFound("There is no post at this address.")
-    reason = comments_closed_reason(post=post, site=site)
+    reason = comments_closed_reason(post=post, settings=settings)
     if reason:
         raise NotAllowed(reason, code="comments_closed")
     account = signed_in(user)
@@ -86,7 +88,7 @@ def check_can_comment(*, user: Actor, post: Post, site: SiteSettings) -> None:
             raise NotAllowed("This account is disabled.")
         check_not_banned(user=account)
         return
-    if not site.allow_anonymous_comments:
+    if not settings.allow_anonymous_comments:
         raise NotAllowed("Log in or register to comment.", code="login_required", status=401)
 
 
@@ -212,12 +214,15 @@ def post_comments(
     if not comments:
         return []
     authors = [signed_in(item.author) for item in comments]
+    rules: ScreeningSettings | None = None
     if not imported:
+        settings = DiscussionSettings.current()
+        rules = ScreeningSettings.current()
         checked: set[int | None] = set()
         for item, author in zip(comments, authors, strict=True):
             author_id = author.pk if author is not None else None
             if author_id not in checked:
-                check_can_comment(user=item.author, post=post, site=site)
+                check_can_comment(user=item.author, post=post, settings=settings)
                 checked.add(author_id)
     parents = _existing_parents(post, comments, imported=imported)
     known_good = _authors_with_visible_comments(authors) if not imported else set()
@@ -241,9 +246,8 @@ def post_comments(
             position=position,
             made=result,
             parents=parents,
-            imported=imported,
+            rules=rules,
             known_good=known_good,
-            site=site,
             now=now,
         )
         comment.submission_key = key
@@ -330,12 +334,15 @@ def _new_comment(
     position: int,
     made: list[Comment],
     parents: dict[int, Comment],
-    imported: bool,
+    rules: ScreeningSettings | None,
     known_good: set[int],
-    site: SiteSettings,
     now: datetime,
 ) -> Comment:
-    """The unsaved comment for one item: its text, parent, depth and state."""
+    """The unsaved comment for one item: its text, parent, depth and state.
+
+    Without hold rules (`rules` None), the item is an import: trusted as it is.
+    """
+    imported = rules is None
     where = f"Comment {position + 1}: " if imported else ""
     try:
         subject, body, body_html = prepare_comment_text(subject=item.subject, body=item.body)
@@ -361,7 +368,7 @@ def _new_comment(
 
     hold_reasons: list[str] = []
     spam_score: float | None = None
-    if imported:
+    if rules is None:
         state = item.state or CommentState.VISIBLE
     else:
         # The classifier scores the same form of text the queue teaches it (moderation).
@@ -370,7 +377,7 @@ def _new_comment(
         screening = screen_comment(
             text=text,
             author=_author_facts(author, known_good),
-            site=site,
+            rules=rules,
             spam_score=assessment.score if assessment else None,
             spam_threshold=assessment.threshold if assessment else None,
         )
@@ -546,7 +553,7 @@ def set_comment_state(
     return comment
 
 
-def check_can_edit_comment(*, user: Actor, comment: Comment, site: SiteSettings) -> None:
+def check_can_edit_comment(*, user: Actor, comment: Comment, settings: DiscussionSettings) -> None:
     if comment.state == CommentState.DELETED:
         raise NotAllowed("A deleted comment cannot be edited.")
     if is_moderator(user):
@@ -554,10 +561,10 @@ def check_can_edit_comment(*, user: Actor, comment: Comment, site: SiteSettings)
     account = signed_in(user)
     if account is None or comment.author_id != account.pk:
         raise NotAllowed("Only the author or a moderator may edit this comment.")
-    window = timedelta(minutes=site.comment_edit_minutes)
+    window = timedelta(minutes=settings.comment_edit_minutes)
     if timezone.now() > comment.created + window:
         raise NotAllowed(
-            f"Comments can be edited for {site.comment_edit_minutes} minutes after posting; "
+            f"Comments can be edited for {settings.comment_edit_minutes} minutes after posting; "
             "that time has passed."
         )
 
@@ -568,7 +575,7 @@ def edit_comment(
 ) -> Comment:
     site = site or get_site_settings()
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    check_can_edit_comment(user=editor, comment=comment, site=site)
+    check_can_edit_comment(user=editor, comment=comment, settings=DiscussionSettings.current())
     comment.subject, comment.body, comment.body_html = prepare_comment_text(
         subject=subject, body=body
     )
@@ -624,14 +631,14 @@ def check_can_rate(*, user: Actor, comment: Comment, value: int) -> None:
         )
 
 
-def community_state(comment: Comment, site: SiteSettings) -> str:
+def community_state(comment: Comment, settings: DiscussionSettings) -> str:
     """The state the readers' ratings give a comment: hidden when rated below the site's
     threshold by enough readers, visible again when trusted readers rate it back up. A
     moderator's own hide (moderated_by set) and every other state are left alone."""
     below = (
-        comment.rating_count >= site.hide_min_ratings
+        comment.rating_count >= settings.hide_min_ratings
         and comment.rating_average is not None
-        and comment.rating_average < site.hide_below_average
+        and comment.rating_average < settings.hide_below_average
     )
     if below and comment.state == CommentState.VISIBLE:
         return CommentState.HIDDEN
@@ -646,7 +653,7 @@ def _store_rating_totals(comment: Comment, rater: User) -> Comment:
     comment.rating_average = (
         comment.rating_sum / comment.rating_count if comment.rating_count else None
     )
-    state = community_state(comment, site)
+    state = community_state(comment, DiscussionSettings.current())
     refresh_fragment(comment, site)
     comment.save(update_fields=["rating_sum", "rating_count", "rating_average", *FRAGMENT_FIELDS])
     if state != comment.state:

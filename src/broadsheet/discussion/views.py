@@ -21,7 +21,7 @@ from broadsheet.discussion.choices import CHOICE_COOKIE, CHOICE_COOKIE_AGE, thre
 from broadsheet.discussion.display import DISPLAY_LABELS, SORT_LABELS
 from broadsheet.discussion.forms import CommentForm, EditCommentForm
 from broadsheet.discussion.fragments import render_fragment
-from broadsheet.discussion.models import Comment, CommentState, ThreadState
+from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings, ThreadState
 from broadsheet.discussion.tree import CommentRow
 from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
 from broadsheet.guard import ratelimits
@@ -29,7 +29,8 @@ from broadsheet.guard.honeypot import COMMENT_FORM, HoneypotForm
 from broadsheet.guard.ratelimits import check_rate_limit, client_ip
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.embeds import parse_video_url
-from broadsheet.publishing.models import Post, SiteSettings
+from broadsheet.publishing.models import Post
+from broadsheet.publishing.selectors import site_settings_of
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -37,10 +38,6 @@ def _int_or_none(value: Any) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def _site(request: HttpRequest) -> SiteSettings:
-    return request.site_settings  # type: ignore[attr-defined, no-any-return]
 
 
 def _page_response(
@@ -52,20 +49,22 @@ def _page_response(
     preview_html: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    site = _site(request)
+    site = site_settings_of(request)
+    settings = DiscussionSettings.current()
     view = thread_view_for(request)
     thread = selectors.thread_page(
         post=post,
         viewer=request.user,
         display=view.display,
         sort=view.sort,
-        per_page=site.top_level_comments_per_page,
+        per_page=settings.top_level_comments_per_page,
         page_number=_int_or_none(request.GET.get("page")) or 1,
         comment_id=_int_or_none(request.GET.get("comment")),
         site=site,
+        hidden_as_placeholders=settings.show_hidden_to_readers,
     )
-    closed_reason = services.comments_closed_reason(post=post, site=site)
-    anonymous_allowed = site.allow_anonymous_comments
+    closed_reason = services.comments_closed_reason(post=post, settings=settings)
+    anonymous_allowed = settings.allow_anonymous_comments
     can_write = closed_reason is None and (request.user.is_authenticated or anonymous_allowed)
     if form is None and can_write:
         form = CommentForm(
@@ -100,7 +99,7 @@ def _page_response(
             "sees_hidden": selectors.sees_hidden_comments(request.user),
             "viewer_trusted": is_trusted(request.user),
             "can_close": can_edit_posts(request.user),
-            "edit_minutes": site.comment_edit_minutes,
+            "edit_minutes": settings.comment_edit_minutes,
         },
         status=status,
     )
@@ -134,7 +133,9 @@ def post_page(request: HttpRequest, slug: str) -> HttpResponse:
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
     try:
-        services.check_can_comment(user=request.user, post=post, site=_site(request))
+        services.check_can_comment(
+            user=request.user, post=post, settings=DiscussionSettings.current()
+        )
     except BroadsheetError as error:
         if error.code != "comments_closed":
             raise
@@ -171,7 +172,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             anonymous_name=data.get("name") or "",
             anonymous_email=data.get("email") or "",
             submission_key=data.get("submission_key") or "",
-            site=_site(request),
+            site=site_settings_of(request),
         )
     except BroadsheetError as error:
         form.add_error(None, error.message)
@@ -203,7 +204,7 @@ def _preview_fragment(request: HttpRequest, post: Post, *, subject: str, body: s
         rating_count=0,
         reply_count=0,
     )
-    return render_fragment(row, _site(request)) + "</article>"
+    return render_fragment(row, site_settings_of(request)) + "</article>"
 
 
 def _comment_or_404(comment_id: int) -> Comment:
@@ -213,7 +214,9 @@ def _comment_or_404(comment_id: int) -> Comment:
 @login_required
 def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
-    services.check_can_edit_comment(user=request.user, comment=comment, site=_site(request))
+    services.check_can_edit_comment(
+        user=request.user, comment=comment, settings=DiscussionSettings.current()
+    )
     refusal: BroadsheetError | None = None
     if request.method == "POST":
         form = EditCommentForm(request.POST)
@@ -227,7 +230,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
                     editor=request.user,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
-                    site=_site(request),
+                    site=site_settings_of(request),
                 )
             except BroadsheetError as error:
                 form.add_error(None, error.message)

@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from broadsheet.errors import BroadsheetError
 from broadsheet.guard.models import Ban
 from broadsheet.moderation import services
-from broadsheet.moderation.models import Flag, ModerationAction
+from broadsheet.moderation.models import Flag, ModerationAction, ModerationSettings
+from broadsheet.settings_rows import OneRowPerSiteAdmin
 
 
 class BanForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -83,3 +84,8 @@ class FlagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ("comment", "reporter", "reason", "created", "resolved")
     list_filter = ("reason", "resolved")
     raw_id_fields = ("comment", "reporter")
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(OneRowPerSiteAdmin):
+    """Reputation and earned trust (docs/moderation.md gives the formula)."""

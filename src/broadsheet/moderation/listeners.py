@@ -17,9 +17,9 @@ from broadsheet.changes import (
 )
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.moderation.log import comment_label, record_action
+from broadsheet.moderation.models import ModerationSettings
 from broadsheet.moderation.reputation import recompute_reputation
 from broadsheet.publishing.models import Post
-from broadsheet.publishing.selectors import get_site_settings
 
 ReputationChange = CommentRated | CommentStateChanged
 ThreadOpenedOrClosed = ThreadOpened | ThreadClosed
@@ -72,4 +72,4 @@ def log_thread_opened_or_closed(change: ThreadOpenedOrClosed) -> None:
 
 def recompute_author_reputation(change: ReputationChange) -> None:
     if change.author_id is not None:
-        recompute_reputation(user_id=change.author_id, site=get_site_settings())
+        recompute_reputation(user_id=change.author_id, settings=ModerationSettings.current())

@@ -5,7 +5,31 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from broadsheet.settings_rows import OneRowPerSite
+
 MAX_REASON_LENGTH = 500  # a sentence or two for the public log, not an essay
+
+
+class ModerationSettings(OneRowPerSite):
+    """Reputation and earned trust (docs/moderation.md gives the formula)."""
+
+    reputation_window_days = models.PositiveSmallIntegerField(
+        default=60, help_text="Reputation counts the ratings of comments from this many days."
+    )
+    reputation_weight_cap = models.PositiveSmallIntegerField(
+        default=5, help_text="A comment weighs as many ratings as it has, up to this many."
+    )
+    trusted_min_reputation = models.FloatField(default=4.0)
+    trusted_min_comments = models.PositiveSmallIntegerField(
+        default=10, help_text="Rated comments in the window needed to earn trust."
+    )
+
+    class Meta:
+        verbose_name = "moderation settings"
+        verbose_name_plural = "moderation settings"
+
+    def __str__(self) -> str:
+        return "Reputation and trust"
 
 
 class ModerationAction(models.Model):

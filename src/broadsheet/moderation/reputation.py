@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from broadsheet.accounts.models import User
 from broadsheet.discussion.models import Comment, CommentState
-from broadsheet.publishing.models import SiteSettings
+from broadsheet.moderation.models import ModerationSettings
 
 
 def compute_reputation(
@@ -37,9 +37,9 @@ def compute_reputation(
     return total / weights if weights else None
 
 
-def recompute_reputation(*, user_id: int, site: SiteSettings) -> None:
+def recompute_reputation(*, user_id: int, settings: ModerationSettings) -> None:
     """Store the reader's reputation and whether they have earned trust."""
-    since = timezone.now() - timedelta(days=site.reputation_window_days)
+    since = timezone.now() - timedelta(days=settings.reputation_window_days)
     rated = list(
         Comment.objects.filter(
             author_id=user_id,
@@ -48,10 +48,10 @@ def recompute_reputation(*, user_id: int, site: SiteSettings) -> None:
             state__in=[CommentState.VISIBLE, CommentState.HIDDEN],
         ).values_list("rating_average", "rating_count")
     )
-    reputation = compute_reputation(rated, weight_cap=site.reputation_weight_cap)
+    reputation = compute_reputation(rated, weight_cap=settings.reputation_weight_cap)
     earned = (
         reputation is not None
-        and reputation >= site.trusted_min_reputation
-        and len(rated) >= site.trusted_min_comments
+        and reputation >= settings.trusted_min_reputation
+        and len(rated) >= settings.trusted_min_comments
     )
     User.objects.filter(pk=user_id).update(reputation=reputation, earned_trust=earned)

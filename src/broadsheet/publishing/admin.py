@@ -7,12 +7,12 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpRequest
 
 from broadsheet.errors import InvalidInput
 from broadsheet.publishing import services
 from broadsheet.publishing.models import Post, Section, SiteSettings, Tag
+from broadsheet.settings_rows import OneRowPerSiteAdmin
 
 
 class PostAdminForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -124,15 +124,5 @@ class TagAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    """One row: the list page opens it directly."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        SiteSettings.objects.get_or_create(pk=1)
-        return HttpResponseRedirect(reverse("admin:publishing_sitesettings_change", args=[1]))
+class SiteSettingsAdmin(OneRowPerSiteAdmin):
+    """The site's name, look and formats."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from broadsheet.publishing.selectors import get_site_settings
+from broadsheet.publishing.selectors import site_settings_of
 
 
 class SiteSettingsMiddleware:
@@ -15,8 +15,7 @@ class SiteSettingsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        site = get_site_settings()
-        request.site_settings = site  # type: ignore[attr-defined]
+        site = site_settings_of(request)
         timezone.activate(site.time_zone)
         try:
             return self.get_response(request)

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from broadsheet.settings_rows import OneRowPerSite
+
 MAX_TITLE_LENGTH = 200  # longer headlines do not fit a front page line or a feed title
 MAX_POST_TEXT_LENGTH = 200_000  # about 30,000 words per part; a book chapter, not a dump
 DEFAULT_BYLINE_FORMAT = "By $authors | ($site) | $date"
@@ -28,8 +30,9 @@ def default_time_zone() -> str:
     return str(settings.TIME_ZONE)
 
 
-class SiteSettings(models.Model):
-    """The site-wide choices an owner makes in the admin. There is one row (pk=1)."""
+class SiteSettings(OneRowPerSite):
+    """The site's name, look and formats. The discussion, screening and moderation keep
+    their own settings (DiscussionSettings, ScreeningSettings, ModerationSettings)."""
 
     name = models.CharField(max_length=100, default="Broadsheet")
     tagline = models.CharField(max_length=300, blank=True)
@@ -51,65 +54,6 @@ class SiteSettings(models.Model):
         max_length=100, default=DEFAULT_DATE_FORMAT, help_text="A strftime pattern."
     )
     posts_per_page = models.PositiveSmallIntegerField(default=10)
-    comment_edit_minutes = models.PositiveSmallIntegerField(
-        default=15, help_text="How long authors may edit their own comments."
-    )
-    allow_anonymous_comments = models.BooleanField(
-        default=False, help_text="Let people comment with a name and e-mail, without an account."
-    )
-    close_comments_after_days = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Close comments on posts older than this. Empty: never."
-    )
-    top_level_comments_per_page = models.PositiveSmallIntegerField(
-        default=0, help_text="Split big threads into pages of this many top-level comments. 0: off."
-    )
-
-    # Hold rules (moderation/rules.py): a held comment waits in the queue for a moderator.
-    hold_first_comments = models.BooleanField(
-        default=False, help_text="Hold a reader's comments until one of them has been approved."
-    )
-    hold_anonymous_comments = models.BooleanField(default=True)
-    hold_link_limit = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        default=2,
-        help_text="Hold comments with more links. Empty: no limit.",
-    )
-    held_words = models.TextField(
-        blank=True,
-        help_text="Hold comments containing any of these: one per line, /regex/ allowed.",
-    )
-    blocked_words = models.TextField(
-        blank=True, help_text="Refuse comments containing any of these, with a message."
-    )
-    hold_below_reputation = models.FloatField(
-        null=True, blank=True, help_text="Hold comments of readers whose reputation is lower."
-    )
-    spam_hold_threshold = models.FloatField(
-        default=0.9, help_text="Hold comments whose spam score (0 to 1) reaches this."
-    )
-
-    # Community moderation (docs/moderation.md gives the reputation formula).
-    reputation_window_days = models.PositiveSmallIntegerField(
-        default=60, help_text="Reputation counts the ratings of comments from this many days."
-    )
-    reputation_weight_cap = models.PositiveSmallIntegerField(
-        default=5, help_text="A comment weighs as many ratings as it has, up to this many."
-    )
-    trusted_min_reputation = models.FloatField(default=4.0)
-    trusted_min_comments = models.PositiveSmallIntegerField(
-        default=10, help_text="Rated comments in the window needed to earn trust."
-    )
-    hide_below_average = models.FloatField(
-        default=1.0, help_text="Hide comments whose average rating falls below this…"
-    )
-    hide_min_ratings = models.PositiveSmallIntegerField(
-        default=3, help_text="…with this many ratings."
-    )
-    show_hidden_to_readers = models.BooleanField(
-        default=True,
-        help_text="Show ordinary readers a collapsed “hidden comment” line (off: nothing).",
-    )
 
     class Meta:
         verbose_name = "site settings"

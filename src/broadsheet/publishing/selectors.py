@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
@@ -16,7 +17,19 @@ from broadsheet.publishing.models import Post, PostStatus, SiteSettings
 
 
 def get_site_settings() -> SiteSettings:
-    site, _ = SiteSettings.objects.get_or_create(pk=1)
+    return SiteSettings.current()
+
+
+# Where SiteSettingsMiddleware keeps the request's settings: read once per request.
+REQUEST_ATTRIBUTE = "site_settings"
+
+
+def site_settings_of(request: HttpRequest) -> SiteSettings:
+    """The site settings loaded for this request (by the middleware, or now)."""
+    site = getattr(request, REQUEST_ATTRIBUTE, None)
+    if not isinstance(site, SiteSettings):
+        site = get_site_settings()
+        setattr(request, REQUEST_ATTRIBUTE, site)
     return site
 
 

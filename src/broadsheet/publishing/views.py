@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from broadsheet.accounts.models import User
 from broadsheet.publishing import selectors
 from broadsheet.publishing.models import Post, Section, Tag
+from broadsheet.publishing.selectors import site_settings_of
 
 
 def _page_of(request: HttpRequest, posts: QuerySet[Post]) -> Page[Post]:
-    per_page = request.site_settings.posts_per_page or 10  # type: ignore[attr-defined]
+    per_page = site_settings_of(request).posts_per_page or 10
     return Paginator(posts, per_page).get_page(request.GET.get("page"))
 
 

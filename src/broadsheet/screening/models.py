@@ -1,10 +1,47 @@
-"""The spam classifier's labelled examples and its fitted models."""
+"""The hold rules' settings, and the spam classifier's labelled examples and fitted models."""
 
 from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from broadsheet.settings_rows import OneRowPerSite
+
+
+class ScreeningSettings(OneRowPerSite):
+    """The hold rules (screening/rules.py): a held comment waits in the queue for a moderator."""
+
+    hold_first_comments = models.BooleanField(
+        default=False, help_text="Hold a reader's comments until one of them has been approved."
+    )
+    hold_anonymous_comments = models.BooleanField(default=True)
+    hold_link_limit = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=2,
+        help_text="Hold comments with more links. Empty: no limit.",
+    )
+    held_words = models.TextField(
+        blank=True,
+        help_text="Hold comments containing any of these: one per line, /regex/ allowed.",
+    )
+    blocked_words = models.TextField(
+        blank=True, help_text="Refuse comments containing any of these, with a message."
+    )
+    hold_below_reputation = models.FloatField(
+        null=True, blank=True, help_text="Hold comments of readers whose reputation is lower."
+    )
+    spam_hold_threshold = models.FloatField(
+        default=0.9, help_text="Hold comments whose spam score (0 to 1) reaches this."
+    )
+
+    class Meta:
+        verbose_name = "screening settings"
+        verbose_name_plural = "screening settings"
+
+    def __str__(self) -> str:
+        return "Hold rules"
 
 
 class SpamExampleSource(models.TextChoices):

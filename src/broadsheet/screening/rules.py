@@ -2,7 +2,7 @@
 
 Pure functions over plain facts, so that each rule is tested on its own and the comment
 service decides a new comment's state with no queries of its own beyond gathering the facts.
-Each rule is a site setting (publishing.SiteSettings); see docs/moderation.md.
+Each rule is a setting (ScreeningSettings, in the admin); see docs/moderation.md.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from broadsheet.publishing.models import SiteSettings
+from broadsheet.screening.models import ScreeningSettings
 
 LINK_PATTERN = re.compile(r"https?://|www\.|<a\s", re.IGNORECASE)
 MAX_PATTERN_LENGTH = 200  # a word list entry, not a program
@@ -73,12 +73,12 @@ def screen_comment(
     *,
     text: str,
     author: AuthorFacts,
-    site: SiteSettings,
+    rules: ScreeningSettings,
     spam_score: float | None = None,
     spam_threshold: float | None = None,
 ) -> Screening:
     """Apply every rule to a new comment's text (subject and Markdown body)."""
-    blocked = first_match(text, parse_word_list(site.blocked_words))
+    blocked = first_match(text, parse_word_list(rules.blocked_words))
     if blocked is not None:
         return Screening(
             refusal="Your comment contains words this site does not accept; please rephrase it."
@@ -86,22 +86,22 @@ def screen_comment(
     if author.is_trusted:
         return Screening()
     reasons = []
-    if author.is_anonymous and site.hold_anonymous_comments:
+    if author.is_anonymous and rules.hold_anonymous_comments:
         reasons.append("anonymous comment")
-    if not author.is_anonymous and site.hold_first_comments and not author.has_approved_comment:
+    if not author.is_anonymous and rules.hold_first_comments and not author.has_approved_comment:
         reasons.append("first comment of this reader")
     links = count_links(text)
-    if site.hold_link_limit is not None and links > site.hold_link_limit:
-        reasons.append(f"{links} links (more than {site.hold_link_limit})")
-    word = first_match(text, parse_word_list(site.held_words))
+    if rules.hold_link_limit is not None and links > rules.hold_link_limit:
+        reasons.append(f"{links} links (more than {rules.hold_link_limit})")
+    word = first_match(text, parse_word_list(rules.held_words))
     if word is not None:
         reasons.append(f"contains “{word}”")
-    floor = site.hold_below_reputation
+    floor = rules.hold_below_reputation
     if floor is not None and author.reputation is not None and author.reputation < floor:
         reasons.append(f"reputation {author.reputation:.2f} below {floor:.2f}")
     if spam_score is not None:
         # The model's own threshold (chosen for its precision) or the site's, the lower.
-        threshold = min(site.spam_hold_threshold, spam_threshold or site.spam_hold_threshold)
+        threshold = min(rules.spam_hold_threshold, spam_threshold or rules.spam_hold_threshold)
         if spam_score >= threshold:
             reasons.append(f"spam score {spam_score:.2f}")
     return Screening(hold_reasons=reasons)

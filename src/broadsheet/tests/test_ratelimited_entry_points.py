@@ -21,7 +21,7 @@ from broadsheet.accounts import services
 from broadsheet.accounts.models import User
 from broadsheet.api.tests.conftest import token_header
 from broadsheet.conftest import PASSWORD
-from broadsheet.discussion.models import Comment, CommentState, Rating
+from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings, Rating
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.guard.ratelimits import (
     COMMENT,
@@ -37,7 +37,7 @@ from broadsheet.guard.ratelimits import (
     RateLimit,
     Window,
 )
-from broadsheet.publishing.models import Post, SiteSettings
+from broadsheet.publishing.models import Post
 from broadsheet.publishing.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_the_api_counts_commenters_without_an_account_by_address(
     client: Client, settings: Any, post: Post
 ) -> None:
     one_a_day(settings, COMMENT)
-    SiteSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
     url = f"/api/posts/{post.pk}/comments"
     body = {"body": "Hello.", "name": "Ann", "email": "ann@example.org"}
     first = client.post(url, body, content_type="application/json")

@@ -11,12 +11,14 @@ from broadsheet.accounts.permissions import can_edit_posts, is_moderator
 from broadsheet.moderation.selectors import queue_count
 from broadsheet.publishing.bylines import site_clock
 from broadsheet.publishing.models import Section
+from broadsheet.publishing.selectors import site_settings_of
 
 
 def page_context(request: HttpRequest) -> dict[str, Any]:
+    site = site_settings_of(request)
     return {
-        "site": request.site_settings,  # type: ignore[attr-defined]
-        "clock": site_clock(request.site_settings),  # type: ignore[attr-defined]
+        "site": site,
+        "clock": site_clock(site),
         "user": request.user,
         "messages": get_messages(request),
         "nav_sections": Section.objects.all,

@@ -8,14 +8,12 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from broadsheet.publishing.selectors import site_settings_of
 from broadsheet.theme.middleware import ERROR_PAGE_TITLES
 
 
 def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    if not hasattr(request, "site"):
-        from broadsheet.publishing.selectors import get_site_settings
-
-        request.site_settings = get_site_settings()  # type: ignore[attr-defined]
+    site_settings_of(request)  # loaded here when the error came before the middleware
     return render(
         request,
         "theme/error.html",

@@ -24,10 +24,17 @@ from broadsheet.accounts.models import User
 from broadsheet.api.tests.conftest import token_header
 from broadsheet.conftest import make_user, same_query_count
 from broadsheet.discussion import services
-from broadsheet.discussion.models import MAX_COMMENT_LENGTH, Comment, CommentState, Rating
+from broadsheet.discussion.models import (
+    MAX_COMMENT_LENGTH,
+    Comment,
+    CommentState,
+    DiscussionSettings,
+    Rating,
+)
 from broadsheet.discussion.tests.factories import make_comment
-from broadsheet.publishing.models import Post, PostStatus, SiteSettings
+from broadsheet.publishing.models import Post, PostStatus
 from broadsheet.publishing.tests.factories import make_post
+from broadsheet.screening.models import ScreeningSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +83,7 @@ def assert_error(response: Any, status: int, code: str, *fragments: str) -> None
 
 
 def allow_anonymous_comments() -> None:
-    SiteSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
 
 
 # Reading a thread
@@ -202,7 +209,7 @@ def test_a_deleted_comment_stays_as_a_placeholder_only_while_it_holds_replies(
 
 def test_anonymous_commenters_are_shown_by_the_name_they_gave(client, post):
     allow_anonymous_comments()
-    SiteSettings.objects.filter(pk=1).update(hold_anonymous_comments=False)
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_anonymous_comments": False})
     make_comment(post, AnonymousUser(), anonymous_name="Sam", anonymous_email="sam@example.org")
     [item] = client.get(thread_url(post)).json()["items"]
     assert item["author"] == "Sam"
@@ -218,7 +225,7 @@ def test_a_closed_thread_says_so_and_why(client, post, reader):
 
 
 def test_a_thread_closed_by_the_sites_age_limit_says_so(client, editor):
-    SiteSettings.objects.update_or_create(pk=1, defaults={"close_comments_after_days": 30})
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"close_comments_after_days": 30})
     old = make_post(editor, "Old", hours_ago=24 * 31)
     data = client.get(thread_url(old)).json()
     assert data["comments_open"] is False
@@ -259,7 +266,8 @@ def test_the_thread_costs_the_same_queries_for_3_and_30_comments(client, post, r
     assert len(client.get(thread_url(post)).json()["items"]) == 30
     assert same_query_count(small, large)
     assert same_query_count(small_signed_in, large_signed_in)
-    assert len(small) <= 5  # site settings, the post with its authors and tags, the comments
+    # site and discussion settings, the post with its authors and tags, the comments
+    assert len(small) <= 6
 
 
 # Posting a comment
@@ -352,7 +360,7 @@ def test_a_closed_post_refuses_comments_with_the_reason(send, post, reader):
 def test_an_old_post_refuses_comments_when_the_site_closes_them_after_some_days(
     send, editor, reader
 ):
-    SiteSettings.objects.update_or_create(pk=1, defaults={"close_comments_after_days": 30})
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"close_comments_after_days": 30})
     old = make_post(editor, "Old", hours_ago=24 * 31)
     response = send("post", thread_url(old), {"body": "Too late."}, user=reader)
     assert_error(response, 403, "comments_closed", "close 30 days after")

@@ -10,11 +10,12 @@ from django.core.management import call_command
 
 from broadsheet.accounts.models import User
 from broadsheet.discussion import services
-from broadsheet.discussion.models import Comment, CommentState
+from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.moderation import services as moderation
-from broadsheet.publishing.models import Post, SiteSettings
+from broadsheet.publishing.models import Post
 from broadsheet.publishing.tests.factories import make_post
+from broadsheet.screening.models import ScreeningSettings
 
 
 def visible_count(post: Post) -> int:
@@ -31,7 +32,7 @@ def assert_counts_right(post: Post) -> None:
 
 @pytest.fixture
 def post(editor: User) -> Post:
-    SiteSettings.objects.update_or_create(pk=1, defaults={"held_words": "hold-me"})
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"held_words": "hold-me"})
     return make_post(editor, "Open thread")
 
 
@@ -85,7 +86,9 @@ def test_counts_stay_right_through_any_sequence_of_writes(
 def test_rating_a_comment_below_the_threshold_takes_it_out_of_the_count(
     post: Post, reader: User, moderator: User
 ) -> None:
-    SiteSettings.objects.filter(pk=1).update(hide_min_ratings=1, hide_below_average=2.0)
+    DiscussionSettings.objects.update_or_create(
+        pk=1, defaults={"hide_min_ratings": 1, "hide_below_average": 2.0}
+    )
     comment = make_comment(post, reader, "Rate me")
     services.rate_comment(comment=comment, rater=moderator, value=1)
     assert Comment.objects.get(pk=comment.pk).state == CommentState.HIDDEN

@@ -10,10 +10,15 @@ from django.utils import timezone
 
 from broadsheet.conftest import make_user
 from broadsheet.discussion import services
-from broadsheet.discussion.models import MAX_COMMENT_LENGTH, Comment, CommentState
+from broadsheet.discussion.models import (
+    MAX_COMMENT_LENGTH,
+    Comment,
+    CommentState,
+    DiscussionSettings,
+)
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
-from broadsheet.publishing.models import Post, PostStatus, SiteSettings
+from broadsheet.publishing.models import Post, PostStatus
 from broadsheet.publishing.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +112,7 @@ def test_closed_posts_refuse_comments_with_the_reason(post, reader):
 
 
 def test_the_site_can_close_comments_on_old_posts(editor, reader):
-    SiteSettings.objects.update_or_create(pk=1, defaults={"close_comments_after_days": 30})
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"close_comments_after_days": 30})
     old = make_post(editor, "Old", hours_ago=24 * 31)
     recent = make_post(editor, "Recent", hours_ago=24 * 29)
     with pytest.raises(NotAllowed, match="close 30 days after"):
@@ -125,7 +130,7 @@ def test_anonymous_comments_need_the_site_setting_a_name_and_an_email(post):
     anonymous = AnonymousUser()
     with pytest.raises(NotAllowed, match="Log in"):
         make_comment(post, anonymous)
-    SiteSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
     with pytest.raises(InvalidInput, match="Give a name"):
         make_comment(post, anonymous)
     with pytest.raises(InvalidInput, match="valid e-mail"):

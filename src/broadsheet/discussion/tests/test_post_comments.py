@@ -14,6 +14,7 @@ from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.errors import InvalidInput
 from broadsheet.publishing.models import Post
 from broadsheet.publishing.tests.factories import make_post
+from broadsheet.screening.models import ScreeningSettings
 
 
 @pytest.fixture
@@ -51,9 +52,8 @@ def test_a_conversation_is_written_in_one_call_with_numbers_depths_and_fragments
 def test_readers_comments_are_screened_and_imports_keep_their_states_dates_and_ratings(
     post: Post, reader: User, moderator: User, editor: User
 ) -> None:
-    from broadsheet.publishing.models import SiteSettings
 
-    SiteSettings.objects.update_or_create(pk=1, defaults={"held_words": "casino"})
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"held_words": "casino"})
     held = post_comments(post=post, comments=[NewComment(author=reader, body="casino offer")])
     assert held[0].state == CommentState.HELD
     assert held[0].hold_reasons == ["contains “casino”"]

@@ -9,7 +9,7 @@ from django.test import Client
 
 from broadsheet.conftest import make_user, same_query_count
 from broadsheet.discussion import services
-from broadsheet.discussion.models import Comment
+from broadsheet.discussion.models import Comment, DiscussionSettings
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.tests.factories import make_post
@@ -228,7 +228,7 @@ def test_readers_cannot_close_comments(client, post, reader):
 def test_big_threads_paginate_by_top_level_comments_and_permalinks_find_their_page(
     client, post, reader
 ):
-    SiteSettings.objects.update_or_create(pk=1, defaults={"top_level_comments_per_page": 2})
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"top_level_comments_per_page": 2})
     tops = [make_comment(post, reader, subject=f"Top {n}") for n in range(5)]
     reply = make_comment(post, reader, subject="Deep reply", parent=tops[4])
     first = page_of(client, post.get_absolute_url())

@@ -10,10 +10,10 @@ from broadsheet.accounts.permissions import is_trusted
 from broadsheet.accounts.roles import Role
 from broadsheet.conftest import make_user
 from broadsheet.discussion import services
-from broadsheet.discussion.models import Comment, CommentState
+from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings
 from broadsheet.discussion.tests.factories import make_comment
+from broadsheet.moderation.models import ModerationSettings
 from broadsheet.moderation.reputation import compute_reputation
-from broadsheet.publishing.models import SiteSettings
 from broadsheet.publishing.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_reputation_weighs_each_comment_by_its_ratings_up_to_the_cap():
 def test_ratings_move_the_authors_reputation_and_earn_trust(
     editor, django_capture_on_commit_callbacks
 ):
-    SiteSettings.objects.update_or_create(
+    ModerationSettings.objects.update_or_create(
         pk=1, defaults={"trusted_min_comments": 2, "trusted_min_reputation": 4.0}
     )
     author = make_user("writer")
@@ -81,7 +81,7 @@ def test_three_trusted_zero_ratings_hide_a_comment_from_anonymous_readers(editor
 
 
 def test_hidden_comments_can_be_left_out_entirely(editor, reader):
-    SiteSettings.objects.update_or_create(pk=1, defaults={"show_hidden_to_readers": False})
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"show_hidden_to_readers": False})
     post = make_post(editor)
     bad = make_comment(post, reader, "Spam text")
     for name in ("t1", "t2", "t3"):

@@ -17,8 +17,8 @@ from broadsheet.errors import Conflict, InvalidInput, NotAllowed
 from broadsheet.guard.models import Ban
 from broadsheet.moderation import services
 from broadsheet.moderation.models import Flag, ModerationAction
-from broadsheet.publishing.models import SiteSettings
 from broadsheet.publishing.tests.factories import make_post
+from broadsheet.screening.models import ScreeningSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def post(editor):
 
 @pytest.fixture
 def held(post, reader):
-    SiteSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
     comment = make_comment(post, reader, "My very first words", subject="Hello")
     assert comment.state == CommentState.HELD
     return comment
@@ -130,7 +130,7 @@ def test_readers_flag_through_the_page(client, post, editor):
 
 
 def test_the_queue_shows_hold_reasons_and_bulk_actions_work(client, post, moderator):
-    SiteSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
     first = make_comment(post, make_user("newbie1"), "one")
     second = make_comment(post, make_user("newbie2"), "two")
     client.force_login(moderator)

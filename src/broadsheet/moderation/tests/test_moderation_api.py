@@ -11,8 +11,8 @@ from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.guard.models import Ban
 from broadsheet.moderation import services
 from broadsheet.moderation.models import Flag
-from broadsheet.publishing.models import SiteSettings
 from broadsheet.publishing.tests.factories import make_post
+from broadsheet.screening.models import ScreeningSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def auth(user) -> dict[str, str]:
 
 @pytest.fixture
 def held(editor, reader):
-    SiteSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
     return make_comment(make_post(editor), reader, "First words")
 
 
