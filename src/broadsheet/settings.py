@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "broadsheet.moderation",
     "broadsheet.api",
     "ninja",
-    "django.contrib.admin",
+    "broadsheet.admin_config.BroadsheetAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -2,6 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from broadsheet.accounts import views
+from broadsheet.guard.gate import guarded_write
+from broadsheet.guard.ratelimits import LOGOUT, PASSWORD_CHANGE
 
 app_name = "accounts"
 
@@ -10,7 +12,9 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path(
         "logout/",
-        auth_views.LogoutView.as_view(template_name="accounts/logged_out.html"),
+        guarded_write(LOGOUT)(
+            auth_views.LogoutView.as_view(template_name="accounts/logged_out.html")
+        ),
         name="logout",
     ),
     path("register/", views.register, name="register"),
@@ -18,9 +22,11 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change_form.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
+        guarded_write(PASSWORD_CHANGE)(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_change_form.html",
+                success_url=reverse_lazy("accounts:password_change_done"),
+            )
         ),
         name="password_change",
     ),

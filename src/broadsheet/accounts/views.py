@@ -23,16 +23,24 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST, require_safe
 
 from broadsheet.accounts import selectors, services
 from broadsheet.accounts.forms import ProfileForm, RegistrationForm
 from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import role_of
 from broadsheet.errors import BroadsheetError, RateLimited, with_error_headers
-from broadsheet.guard import ratelimits
+from broadsheet.guard.gate import guarded_write
 from broadsheet.guard.honeypot import REGISTRATION_FORM, HoneypotForm
-from broadsheet.guard.ratelimits import check_rate_limit, client_ip
+from broadsheet.guard.ratelimits import (
+    LOGIN,
+    PASSWORD_RESET,
+    PASSWORD_SET,
+    PROFILE_EDIT,
+    REGISTER,
+    RESEND_CONFIRMATION,
+)
 from broadsheet.publishing.selectors import site_settings_of, visible_posts
 
 # Enough to show what someone writes; their author page lists everything.
@@ -53,6 +61,16 @@ def _signed_in_user(request: HttpRequest) -> User:
     return request.user
 
 
+def _registration_refused(request: HttpRequest, error: BroadsheetError) -> HttpResponse:
+    form = RegistrationForm(request.POST)
+    form.is_valid()
+    form.add_domain_error(error)
+    honeypot = HoneypotForm(request.POST, guarding=REGISTRATION_FORM).again()
+    response = render(request, "accounts/register.html", {"form": form, "honeypot": honeypot})
+    return _slowed_down(response, error)
+
+
+@guarded_write(REGISTER, form=REGISTRATION_FORM, refused=_registration_refused)
 def register(request: HttpRequest) -> HttpResponse:
     """Open a reader's account and log them in at once; the mailed link confirms the address.
 
@@ -67,10 +85,6 @@ def register(request: HttpRequest) -> HttpResponse:
     refusal: BroadsheetError | None = None
     if form.is_valid():
         try:
-            honeypot.check()
-            check_rate_limit(
-                action=ratelimits.REGISTER.name, user=request.user, ip=client_ip(request)
-            )
             user = services.register_reader(
                 username=form.cleaned_data["username"],
                 email=form.cleaned_data["email"],
@@ -105,6 +119,7 @@ def _slowed_down(response: HttpResponse, refusal: BroadsheetError | None) -> Htt
     return response
 
 
+@require_safe
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     """Confirm on GET, straight from the mail.
 
@@ -127,14 +142,17 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("accounts:login")
 
 
+def _resend_refused(request: HttpRequest, error: BroadsheetError) -> HttpResponse:
+    messages.error(request, error.message)
+    return with_error_headers(redirect("accounts:own_profile"), error)
+
+
 @login_required
 @require_POST
+@guarded_write(RESEND_CONFIRMATION, refused=_resend_refused)
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
     try:
-        check_rate_limit(
-            action=ratelimits.RESEND_CONFIRMATION.name, user=user, ip=client_ip(request)
-        )
         services.send_confirmation_again(user=user, site=_site_address(request))
     except BroadsheetError as error:
         messages.error(request, error.message)
@@ -143,16 +161,13 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:own_profile")
 
 
+# Before the form checks the password: a refused attempt tries no password.
+@method_decorator(guarded_write(LOGIN), name="dispatch")
 class LoginView(auth_views.LoginView):
     """Django's log-in, which also reminds people whose address is still unconfirmed."""
 
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # Before the form checks the password: a refused attempt tries no password.
-        check_rate_limit(action=ratelimits.LOGIN.name, user=request.user, ip=client_ip(request))
-        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
@@ -166,6 +181,7 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+@method_decorator(guarded_write(PASSWORD_RESET), name="dispatch")
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's password reset, with the site's own name in the mail."""
 
@@ -175,14 +191,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = None  # plain text only, like the confirmation mail
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        request = self.request
-        check_rate_limit(
-            action=ratelimits.PASSWORD_RESET.name, user=request.user, ip=client_ip(request)
-        )
-        self.extra_email_context = {"site_title": site_settings_of(request).name}
+        self.extra_email_context = {"site_title": site_settings_of(self.request).name}
         return super().form_valid(form)
 
 
+@method_decorator(guarded_write(PASSWORD_SET), name="dispatch")
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Django's new password from a mailed link, which also ends a log-in lockout.
 
@@ -214,11 +227,13 @@ def locked_out(
     return response
 
 
+@require_safe
 @login_required
 def own_profile(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:profile", username=request.user.get_username())
 
 
+@require_safe
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = selectors.person_named(username)
     form = None
@@ -227,7 +242,15 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     return _render_profile(request, person, form)
 
 
+def _profile_refused(request: HttpRequest, error: BroadsheetError) -> HttpResponse:
+    form = ProfileForm(request.POST)
+    form.is_valid()
+    form.add_domain_error(error)
+    return _slowed_down(_render_profile(request, _signed_in_user(request), form), error)
+
+
 @login_required
+@guarded_write(PROFILE_EDIT, refused=_profile_refused)
 def edit_profile(request: HttpRequest) -> HttpResponse:
     user = _signed_in_user(request)
     if request.method != "POST":
@@ -236,7 +259,6 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     refusal: BroadsheetError | None = None
     if form.is_valid():
         try:
-            check_rate_limit(action=ratelimits.PROFILE_EDIT.name, user=user, ip=client_ip(request))
             update = services.update_profile(
                 user=user,
                 bio=form.cleaned_data["bio"],

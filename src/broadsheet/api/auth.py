@@ -8,6 +8,8 @@ decides what each caller may see and do.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +23,8 @@ from ninja.utils import check_csrf
 
 from broadsheet.accounts.models import ApiToken, User
 from broadsheet.errors import NotAllowed
+from broadsheet.guard.gate import pass_write_guard
+from broadsheet.guard.ratelimits import RateLimit
 
 # last_used answers "is this token still in use?"; it is not an audit log, and a write on
 # every request would make each read a write.
@@ -37,7 +41,19 @@ def record_token_use(token: ApiToken) -> None:
     token.last_used = now
 
 
-class ApiTokenAuth(APIKeyHeader):
+class GuardsWrites:
+    """An authentication that, on a write endpoint, also passes the caller through the write
+    guard (guard/gate.py): after the caller is known, before the request's body is read."""
+
+    write_limit: RateLimit | None = None
+
+    def admit[Caller](self, request: HttpRequest, user: Caller) -> Caller:
+        if self.write_limit is not None:
+            pass_write_guard(request, limit=self.write_limit, user=user)
+        return user
+
+
+class ApiTokenAuth(GuardsWrites, APIKeyHeader):
     """`Authorization: Token <key>`; a key that matches no active account is refused (401)."""
 
     param_name = "Authorization"
@@ -57,10 +73,10 @@ class ApiTokenAuth(APIKeyHeader):
                 message="This API token is not valid. Ask an admin for a new one."
             )
         record_token_use(token)
-        return token.user
+        return self.admit(request, token.user)
 
 
-class SessionAuth(APIKeyCookie):
+class SessionAuth(GuardsWrites, APIKeyCookie):
     """The signed-in user of the site's own pages, on requests that pass the CSRF check.
 
     ninja's SessionAuth checks CSRF before it knows whether anyone is signed in, which turns
@@ -83,12 +99,32 @@ class SessionAuth(APIKeyCookie):
                 "CSRF check failed: send the csrftoken cookie's value in the X-CSRFToken header.",
                 code="csrf_failed",
             )
-        return user
+        return self.admit(request, user)
 
 
 api_token_auth = ApiTokenAuth()
 session_auth = SessionAuth()
 SIGNED_IN = [api_token_auth, session_auth]
+
+
+def guarded(limit: RateLimit, *, also: Callable[[HttpRequest], Any] | None = None) -> list[Any]:
+    """The authentication of a write endpoint: a token or the session (then `also`, such as
+    a visitor without an account where the site allows it), each passing the write guard."""
+    token, session = ApiTokenAuth(), SessionAuth()
+    token.write_limit = session.write_limit = limit
+    callbacks: list[Any] = [token, session]
+    if also is not None:
+        authenticate = also
+
+        @functools.wraps(authenticate)
+        def admit_also(request: HttpRequest) -> Any:
+            user = authenticate(request)
+            if user is not None:
+                pass_write_guard(request, limit=limit, user=user)
+            return user
+
+        callbacks.append(admit_also)
+    return callbacks
 
 
 def caller(request: HttpRequest) -> Any:

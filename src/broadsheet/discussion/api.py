@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from ninja import Field, P, PathEx, Router, Schema, Status
 from pydantic import ConfigDict
 
-from broadsheet.api.auth import SIGNED_IN, caller, signed_in_user
+from broadsheet.api.auth import caller, guarded, signed_in_user
 from broadsheet.api.errors import error_responses
 from broadsheet.discussion import selectors, services
 from broadsheet.discussion.display import DisplayMode
@@ -35,8 +35,7 @@ from broadsheet.discussion.models import (
 )
 from broadsheet.discussion.tree import CommentRow, SortOrder
 from broadsheet.errors import InvalidInput, NotFound
-from broadsheet.guard import ratelimits
-from broadsheet.guard.ratelimits import check_rate_limit, client_ip
+from broadsheet.guard.ratelimits import COMMENT, COMMENT_DELETE, COMMENT_EDIT, RATING
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.api import PostId
 from broadsheet.publishing.selectors import site_settings_of
@@ -251,7 +250,7 @@ def list_comments(
 @router.post(
     "/posts/{int:post_id}/comments",
     response={201: CommentCreatedOut, **error_responses(400, 401, 403, 404, 413, 422, 429)},
-    auth=[*SIGNED_IN, anonymous_commenter],
+    auth=guarded(COMMENT, also=anonymous_commenter),
     summary="Post a comment",
     description=(
         "Signed-in readers comment; callers without an account too where the site allows it, "
@@ -265,7 +264,6 @@ def post_comment(
 ) -> Status[CommentCreatedOut]:
     author = request.auth  # type: ignore[attr-defined]  # a User, or AnonymousUser (see auth)
     post = publishing_selectors.post_by_id_for_reader(post_id=post_id, user=author)
-    check_rate_limit(action=ratelimits.COMMENT.name, user=author, ip=client_ip(request))
     comment = services.post_comment(
         post=post,
         author=author,
@@ -284,6 +282,7 @@ def post_comment(
 
 @router.patch(
     "/comments/{int:comment_id}",
+    auth=guarded(COMMENT_EDIT),
     response={200: CommentOut, **error_responses(400, 401, 403, 404, 413, 422, 429)},
     summary="Edit a comment",
     description=(
@@ -299,7 +298,6 @@ def edit_comment(
     if not changes:
         raise InvalidInput("Nothing to change: send a subject, a body or both.")
     comment = _comment(comment_id)
-    check_rate_limit(action=ratelimits.COMMENT_EDIT.name, user=editor, ip=client_ip(request))
     services.edit_comment(
         comment=comment,
         editor=editor,
@@ -312,6 +310,7 @@ def edit_comment(
 
 @router.delete(
     "/comments/{int:comment_id}",
+    auth=guarded(COMMENT_DELETE),
     response={204: None, **error_responses(401, 403, 404, 422, 429)},
     summary="Delete a comment",
     description=(
@@ -322,13 +321,13 @@ def edit_comment(
 def delete_comment(request: HttpRequest, comment_id: CommentId) -> Status[None]:
     user = signed_in_user(request)
     comment = _comment(comment_id)
-    check_rate_limit(action=ratelimits.COMMENT_DELETE.name, user=user, ip=client_ip(request))
     services.delete_comment(comment=comment, user=user)
     return Status(204, None)
 
 
 @router.put(
     "/comments/{int:comment_id}/rating",
+    auth=guarded(RATING),
     response={200: RatingChangedOut, **error_responses(400, 401, 403, 404, 413, 422, 429)},
     summary="Rate a comment",
     description=(
@@ -342,13 +341,13 @@ def rate_comment(
 ) -> RatingChangedOut:
     rater = signed_in_user(request)
     comment = _comment(comment_id)
-    check_rate_limit(action=ratelimits.RATING.name, user=rater, ip=client_ip(request))
     rated = services.rate_comment(comment=comment, rater=rater, value=payload.value)
     return _rating_changed(rated)
 
 
 @router.delete(
     "/comments/{int:comment_id}/rating",
+    auth=guarded(RATING),
     response={200: RatingChangedOut, **error_responses(401, 403, 404, 422, 429)},
     summary="Remove one's rating",
     description="Takes back the caller's rating (none given: nothing changes).",
@@ -356,5 +355,4 @@ def rate_comment(
 def remove_rating(request: HttpRequest, comment_id: CommentId) -> RatingChangedOut:
     rater = signed_in_user(request)
     comment = _comment(comment_id)
-    check_rate_limit(action=ratelimits.RATING.name, user=rater, ip=client_ip(request))
     return _rating_changed(services.remove_rating(comment=comment, rater=rater))

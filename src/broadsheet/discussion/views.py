@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.accounts.permissions import can_edit_posts, is_moderator, is_trusted
 from broadsheet.discussion import selectors, services
@@ -24,9 +24,9 @@ from broadsheet.discussion.fragments import render_fragment
 from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings, ThreadState
 from broadsheet.discussion.tree import CommentRow
 from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
-from broadsheet.guard import ratelimits
+from broadsheet.guard.gate import guarded_write
 from broadsheet.guard.honeypot import COMMENT_FORM, HoneypotForm
-from broadsheet.guard.ratelimits import check_rate_limit, client_ip
+from broadsheet.guard.ratelimits import COMMENT, COMMENT_DELETE, COMMENT_EDIT, RATING, THREAD_STATE
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import Post
@@ -120,17 +120,46 @@ def _page_response(
     return response
 
 
+def _is_preview(request: HttpRequest) -> bool:
+    """The comment form's Preview button shows the comment and writes nothing."""
+    return "preview" in request.POST
+
+
+def _comment_refused(request: HttpRequest, error: BroadsheetError, slug: str) -> HttpResponse:
+    """A comment the write guard refused: the page again, with the reason and the text."""
+    post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
+    form = CommentForm(request.POST, anonymous=not request.user.is_authenticated)
+    form.is_valid()
+    form.add_error(None, error.message)
+    honeypot = HoneypotForm(request.POST, guarding=COMMENT_FORM).again()
+    response = _page_response(request, post, form=form, honeypot=honeypot, status=error.status)
+    return with_error_headers(response, error)
+
+
+guard_comment = guarded_write(
+    COMMENT, form=COMMENT_FORM, refused=_comment_refused, unless=_is_preview
+)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@guard_comment
 def post_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The post and its discussion. The comment form posts here too, so that a preview or an
     error is shown at the post's own address and the page's relative links keep working."""
     if request.method == "POST":
-        return post_comment(request, slug)
+        return _post_comment(request, slug)
     post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
     return _page_response(request, post)
 
 
 @require_POST
+@guard_comment
 def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    return _post_comment(request, slug)
+
+
+def _post_comment(request: HttpRequest, slug: str) -> HttpResponse:
+    """Preview or post a comment; the write guard has let the request through."""
     post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
     try:
         services.check_can_comment(
@@ -149,7 +178,7 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return _page_response(request, post, form=form, honeypot=honeypot.again(), status=422)
     data = form.cleaned_data
-    if "preview" in request.POST:
+    if _is_preview(request):
         try:
             preview = _preview_fragment(request, post, subject=data["subject"], body=data["body"])
         except BroadsheetError as error:
@@ -161,8 +190,6 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             request, post, form=form, honeypot=honeypot.again(), preview_html=preview
         )
     try:
-        honeypot.check()
-        check_rate_limit(action=ratelimits.COMMENT.name, user=request.user, ip=client_ip(request))
         comment = services.post_comment(
             post=post,
             author=request.user,
@@ -211,7 +238,18 @@ def _comment_or_404(comment_id: int) -> Comment:
     return get_object_or_404(Comment.objects.select_related("post", "author"), pk=comment_id)
 
 
+def _edit_refused(request: HttpRequest, error: BroadsheetError, comment_id: int) -> HttpResponse:
+    comment = _comment_or_404(comment_id)
+    form = EditCommentForm(request.POST)
+    form.is_valid()
+    form.add_error(None, error.message)
+    response = render(request, "discussion/edit_comment.html", {"comment": comment, "form": form})
+    response.status_code = error.status
+    return with_error_headers(response, error)
+
+
 @login_required
+@guarded_write(COMMENT_EDIT, refused=_edit_refused)
 def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
     services.check_can_edit_comment(
@@ -222,9 +260,6 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
         form = EditCommentForm(request.POST)
         if form.is_valid():
             try:
-                check_rate_limit(
-                    action=ratelimits.COMMENT_EDIT.name, user=request.user, ip=client_ip(request)
-                )
                 services.edit_comment(
                     comment=comment,
                     editor=request.user,
@@ -248,13 +283,11 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @login_required
+@guarded_write(COMMENT_DELETE)
 def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
     services.check_can_delete_comment(user=request.user, comment=comment)
     if request.method == "POST":
-        check_rate_limit(
-            action=ratelimits.COMMENT_DELETE.name, user=request.user, ip=client_ip(request)
-        )
         services.delete_comment(comment=comment, user=request.user)
         messages.success(request, f"Comment #{comment.number} is deleted.")
         return HttpResponseRedirect(comment.post.get_absolute_url() + "#comments")
@@ -262,13 +295,13 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
+@guarded_write(RATING)
 def rate_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
     raw = request.POST.get("value", "")
     value = None if raw == "clear" else _int_or_none(raw)
     if value is None and raw != "clear":
         raise InvalidInput("Choose a rating from 1 to 5.")
-    check_rate_limit(action=ratelimits.RATING.name, user=request.user, ip=client_ip(request))
     if value is None:
         services.remove_rating(comment=comment, rater=request.user)
     else:
@@ -277,6 +310,7 @@ def rate_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 
 
 @require_POST
+@guarded_write(THREAD_STATE)
 def set_comments_open(request: HttpRequest, slug: str) -> HttpResponse:
     post = get_object_or_404(Post, slug=slug)
     is_open = request.POST.get("open") == "1"

@@ -13,9 +13,9 @@ write through).
 
 Why the entry points and not the services: a limit per address needs the client's address,
 which only a request knows (see `client_ip`), and services are also called by the importers,
-the demo builder, the command line and the tests, none of which should be limited. So each
-HTML view and API endpoint that writes calls `check_rate_limit` just before its service, both
-entry points of every write, each pinned by a test in guard/tests/test_ratelimits.py.
+the demo builder, the command line and the tests, none of which should be limited. So every
+HTML view and API endpoint that writes passes the write guard (guard/gate.py), which counts
+the write against its named limit here after the ban check and the form's honeypot.
 
 Tests relax a limit with pytest-django's `settings` fixture:
 `settings.BROADSHEET_RATE_LIMITS = {"comment": replace(COMMENT, per_account=(...))}`.
@@ -35,8 +35,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
-from broadsheet.errors import NotAllowed, RateLimited
-from broadsheet.guard.bans import ban_message, network_ban_for
+from broadsheet.errors import RateLimited
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -60,6 +59,9 @@ class RateLimit:
     doing: str  # completes "You are … too fast": "posting", "rating comments"
     per_account: tuple[Window, ...]
     per_address: tuple[Window, ...]
+    # Banned readers and networks may not make this write (they may still read, log in and
+    # out, and manage their account); the write guard checks this before the limit.
+    refuses_banned: bool = False
 
 
 # Readers write one comment in a few minutes; five a minute leaves room for quick replies in a
@@ -70,6 +72,7 @@ COMMENT = RateLimit(
     doing="posting",
     per_account=(Window(5, MINUTE), Window(50, DAY)),
     per_address=(Window(20, MINUTE), Window(300, DAY)),
+    refuses_banned=True,
 )
 # Fixing a slip is quick work, but every edit changes a thread that others are reading.
 COMMENT_EDIT = RateLimit(
@@ -77,6 +80,7 @@ COMMENT_EDIT = RateLimit(
     doing="editing comments",
     per_account=(Window(10, MINUTE), Window(100, DAY)),
     per_address=(Window(30, MINUTE), Window(500, DAY)),
+    refuses_banned=True,
 )
 # A moderator clearing a spam run deletes many; moderation tools, not this form, do bulk work.
 COMMENT_DELETE = RateLimit(
@@ -84,6 +88,7 @@ COMMENT_DELETE = RateLimit(
     doing="deleting comments",
     per_account=(Window(10, MINUTE), Window(100, DAY)),
     per_address=(Window(30, MINUTE), Window(500, DAY)),
+    refuses_banned=True,
 )
 # Readers rate as they read, a few a minute; a script pushing averages rates hundreds.
 RATING = RateLimit(
@@ -91,6 +96,7 @@ RATING = RateLimit(
     doing="rating comments",
     per_account=(Window(30, MINUTE), Window(500, DAY)),
     per_address=(Window(60, MINUTE), Window(2000, DAY)),
+    refuses_banned=True,
 )
 # Each flag calls a moderator: a careful reader flags a handful a day, a campaign flags more.
 FLAG = RateLimit(
@@ -98,6 +104,7 @@ FLAG = RateLimit(
     doing="flagging comments",
     per_account=(Window(5, MINUTE), Window(30, DAY)),
     per_address=(Window(10, MINUTE), Window(100, DAY)),
+    refuses_banned=True,
 )
 # A family or an office opens a few accounts; a script opens hundreds for spam.
 REGISTER = RateLimit(
@@ -105,6 +112,7 @@ REGISTER = RateLimit(
     doing="creating accounts",
     per_account=(),
     per_address=(Window(5, HOUR), Window(20, DAY)),
+    refuses_banned=True,
 )
 # django-axes locks one username after wrong passwords from one address; this stops one
 # address trying many usernames, while a busy shared address can still log everyone in.
@@ -136,6 +144,58 @@ PROFILE_EDIT = RateLimit(
     per_address=(Window(30, HOUR), Window(100, DAY)),
 )
 
+# Changing a password from the account page: a person does it once; a script that stole a
+# session tries many.
+PASSWORD_CHANGE = RateLimit(
+    name="password_change",
+    doing="changing your password",
+    per_account=(Window(5, HOUR), Window(20, DAY)),
+    per_address=(Window(10, HOUR), Window(50, DAY)),
+)
+# A new password from a mailed link: one per link, and the links are limited above.
+PASSWORD_SET = RateLimit(
+    name="password_set",
+    doing="setting new passwords",
+    per_account=(),
+    per_address=(Window(10, HOUR), Window(50, DAY)),
+)
+# Logging out writes the session away; nobody does it more than a few times an hour.
+LOGOUT = RateLimit(
+    name="logout",
+    doing="logging out",
+    per_account=(),
+    per_address=(Window(30, MINUTE), Window(500, DAY)),
+)
+# Editors close and reopen threads by hand, one at a time.
+THREAD_STATE = RateLimit(
+    name="thread_state",
+    doing="opening and closing threads",
+    per_account=(Window(20, MINUTE), Window(300, DAY)),
+    per_address=(Window(40, MINUTE), Window(600, DAY)),
+)
+# Moderators clear a queue quickly, by bulk actions too (one count per request, not per
+# comment); more than this is a script or a stolen session.
+MODERATION = RateLimit(
+    name="moderation",
+    doing="moderating",
+    per_account=(Window(120, MINUTE), Window(5000, DAY)),
+    per_address=(Window(240, MINUTE), Window(10000, DAY)),
+)
+# Editors save drafts often through the API; a publishing script sends a few hundred a day.
+POST_WRITE = RateLimit(
+    name="post_write",
+    doing="saving posts",
+    per_account=(Window(60, MINUTE), Window(1000, DAY)),
+    per_address=(Window(120, MINUTE), Window(2000, DAY)),
+)
+# Every form of the admin (staff only): saving, deleting, bulk actions.
+ADMIN_WRITE = RateLimit(
+    name="admin_write",
+    doing="saving in the admin",
+    per_account=(Window(120, MINUTE), Window(5000, DAY)),
+    per_address=(Window(240, MINUTE), Window(10000, DAY)),
+)
+
 LIMITS = {
     limit.name: limit
     for limit in (
@@ -149,6 +209,13 @@ LIMITS = {
         PASSWORD_RESET,
         RESEND_CONFIRMATION,
         PROFILE_EDIT,
+        PASSWORD_CHANGE,
+        PASSWORD_SET,
+        LOGOUT,
+        THREAD_STATE,
+        MODERATION,
+        POST_WRITE,
+        ADMIN_WRITE,
     )
 }
 
@@ -201,10 +268,6 @@ def check_rate_limit(*, action: str, user: Any, ip: str) -> None:
     how long until every exceeded window has ended.
     """
     limit = limit_named(action)
-    if limit.name in CONTENT_WRITES:
-        # Every write entry point passes here with the client's address, which the services
-        # do not see: the one place where a blocked network is refused.
-        check_network_not_banned(ip)
     now = time.time()
     waits = []
     for key, window in _counters(limit, user, ip):
@@ -218,16 +281,6 @@ def check_rate_limit(*, action: str, user: Any, ip: str) -> None:
             f"You are {limit.doing} too {pace}: try again in {_duration(wait)}.",
             retry_after=wait,
         )
-
-
-# Writes that a banned network may not make (it may still read, log in and out).
-CONTENT_WRITES = {"comment", "comment_edit", "comment_delete", "rating", "flag", "register"}
-
-
-def check_network_not_banned(ip: str) -> None:
-    ban = network_ban_for(ip)
-    if ban is not None:
-        raise NotAllowed(ban_message(ban), code="banned")
 
 
 def _counters(limit: RateLimit, user: Any, ip: str) -> Iterator[tuple[str, Window]]:

@@ -14,12 +14,11 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from broadsheet.accounts.permissions import check_can_moderate
-from broadsheet.api.auth import signed_in_user
+from broadsheet.api.auth import guarded, signed_in_user
 from broadsheet.api.errors import error_responses
 from broadsheet.discussion.models import Comment
 from broadsheet.errors import NotFound
-from broadsheet.guard import ratelimits
-from broadsheet.guard.ratelimits import check_rate_limit, client_ip
+from broadsheet.guard.ratelimits import FLAG, MODERATION
 from broadsheet.moderation import selectors, services
 from broadsheet.moderation.models import MAX_REASON_LENGTH, Flag, ModerationAction
 
@@ -113,6 +112,7 @@ def moderation_queue(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.post(
     "/moderation/comments/{int:comment_id}/{action}",
+    auth=guarded(MODERATION),
     response={200: OutcomeOut, **error_responses(401, 403, 422, 429)},
     summary="Act on a comment",
     description=(
@@ -137,6 +137,7 @@ def moderate(
 
 @router.post(
     "/comments/{int:comment_id}/flag",
+    auth=guarded(FLAG),
     response={201: FlagOut, **error_responses(401, 403, 404, 409, 422, 429)},
     summary="Flag a comment",
     description="Asks the moderators to look at a comment; one flag per reader and comment.",
@@ -146,7 +147,6 @@ def flag(request: HttpRequest, comment_id: int, payload: FlagIn) -> Status[FlagO
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
         raise NotFound(f"There is no comment {comment_id}.")
-    check_rate_limit(action=ratelimits.FLAG.name, user=reporter, ip=client_ip(request))
     created: Flag = services.flag_comment(
         comment=comment, reporter=reporter, reason=payload.reason, note=payload.note
     )

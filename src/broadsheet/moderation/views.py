@@ -9,13 +9,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from broadsheet.accounts.permissions import check_can_moderate
 from broadsheet.discussion.models import Comment
-from broadsheet.errors import BroadsheetError
-from broadsheet.guard import ratelimits
-from broadsheet.guard.ratelimits import check_rate_limit, client_ip
+from broadsheet.errors import BroadsheetError, with_error_headers
+from broadsheet.guard.gate import guarded_write
+from broadsheet.guard.ratelimits import FLAG, MODERATION
 from broadsheet.moderation import selectors, services
 from broadsheet.moderation.models import Flag
 
@@ -29,7 +29,9 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@guarded_write(MODERATION)
 def queue(request: HttpRequest) -> HttpResponse:
     check_can_moderate(request.user)
     if request.method == "POST":
@@ -53,6 +55,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@guarded_write(MODERATION)
 def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpResponse:
     outcome = services.moderate_comment(
         comment_id=comment_id,
@@ -64,17 +67,25 @@ def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpRe
     return _back(request, reverse("moderation:queue"))
 
 
+@require_safe
 def log(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.public_log(), LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "moderation/log.html", {"page": page})
 
 
+def _flag_refused(request: HttpRequest, error: BroadsheetError, comment_id: int) -> HttpResponse:
+    comment = get_object_or_404(Comment.objects.select_related("post"), pk=comment_id)
+    messages.info(request, error.message)
+    return with_error_headers(HttpResponseRedirect(comment.get_absolute_url()), error)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
+@guarded_write(FLAG, refused=_flag_refused)
 def flag(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = get_object_or_404(Comment.objects.select_related("post"), pk=comment_id)
     if request.method == "POST":
         try:
-            check_rate_limit(action=ratelimits.FLAG.name, user=request.user, ip=client_ip(request))
             services.flag_comment(
                 comment=comment,
                 reporter=request.user,

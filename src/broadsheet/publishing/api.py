@@ -19,8 +19,9 @@ from pydantic import AwareDatetime, ConfigDict
 
 from broadsheet.accounts.models import User
 from broadsheet.accounts.permissions import check_can_edit_posts
-from broadsheet.api.auth import caller, signed_in_user
+from broadsheet.api.auth import caller, guarded, signed_in_user
 from broadsheet.api.errors import error_responses
+from broadsheet.guard.ratelimits import POST_WRITE
 from broadsheet.publishing import selectors, services
 from broadsheet.publishing.models import MAX_TITLE_LENGTH, Post, PostStatus
 
@@ -198,7 +199,8 @@ def get_post(request: HttpRequest, post_id: PostId) -> Post:
 
 @router.post(
     "",
-    response={201: PostSavedOut, **error_responses(400, 401, 403, 413, 422)},
+    auth=guarded(POST_WRITE),
+    response={201: PostSavedOut, **error_responses(400, 401, 403, 413, 422, 429)},
     summary="Create a post",
     description="Editors only. Returns the stored post and `warnings` about removed HTML.",
 )
@@ -229,7 +231,8 @@ def create_post(request: HttpRequest, payload: PostIn) -> Status[PostSavedOut]:
 
 @router.patch(
     "/{int:post_id}",
-    response={200: PostSavedOut, **error_responses(400, 401, 403, 404, 413, 422)},
+    auth=guarded(POST_WRITE),
+    response={200: PostSavedOut, **error_responses(400, 401, 403, 404, 413, 422, 429)},
     summary="Change a post",
     description="Editors only. Only the fields sent change; `tags` and `authors` are replaced.",
 )

@@ -6,6 +6,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
 
 from broadsheet.accounts.models import User
 from broadsheet.publishing import selectors
@@ -29,28 +30,33 @@ def _post_list(
     )
 
 
+@require_safe
 def front_page(request: HttpRequest) -> HttpResponse:
     return _post_list(request, selectors.front_page_posts(), heading="")
 
 
+@require_safe
 def section_posts(request: HttpRequest, slug: str) -> HttpResponse:
     section = get_object_or_404(Section, slug=slug)
     posts = selectors.newest_first(selectors.visible_posts().filter(section=section))
     return _post_list(request, posts, heading=section.name, description=section.description)
 
 
+@require_safe
 def tag_posts(request: HttpRequest, slug: str) -> HttpResponse:
     tag = get_object_or_404(Tag, slug=slug)
     posts = selectors.newest_first(selectors.visible_posts().filter(tags=tag))
     return _post_list(request, posts, heading=f"Tagged “{tag.name}”")
 
 
+@require_safe
 def author_posts(request: HttpRequest, username: str) -> HttpResponse:
     author = get_object_or_404(User, username=username, is_active=True)
     posts = selectors.newest_first(selectors.visible_posts().filter(authors=author))
     return _post_list(request, posts, heading=f"Posts by {author.username}", description=author.bio)
 
 
+@require_safe
 def open_threads(request: HttpRequest) -> HttpResponse:
     posts = selectors.newest_first(selectors.visible_posts().filter(open_thread=True))
     return _post_list(
