@@ -66,6 +66,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 lock: $(VENV)/.installed-dev
 	$(BIN)/pip freeze --exclude-editable | grep -v '^pip==' > requirements/constraints.txt
