@@ -145,7 +145,7 @@ def test_serve_runs_the_production_server_with_compressed_static_files(migrated_
         assert "granian" in server_header.lower()
         stylesheet = page.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
         assert (
-            stylesheet.startswith("/static/theme/site.") and stylesheet != "/static/theme/site.css"
+            stylesheet.startswith("/static/theme/base.") and stylesheet != "/static/theme/base.css"
         )
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}{stylesheet}", headers={"Accept-Encoding": "gzip"}
