@@ -123,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="broadsheet",
         description="Run and administer a Broadsheet site. Configuration comes from the "
         "environment: DATABASE_URL, REDIS_URL, SECRET_KEY, ALLOWED_HOSTS, SITE_TIME_ZONE, "
-        "EMAIL_URL, BROADSHEET_ENV.",
+        "EMAIL_URL, BROADSHEET_ENV, BROADSHEET_THEME_DIR.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

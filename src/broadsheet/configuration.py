@@ -23,6 +23,10 @@ EMAIL_SCHEMES = {"smtp", "smtps", "submission", "console", "file", "memory", "du
 MIN_PRODUCTION_SECRET_KEY_LENGTH = 50  # Django's own deploy check asks for at least 50
 # A CDN, a load balancer and a local nginx make three; a number far above that is a typo.
 MAX_TRUSTED_PROXIES = 10
+# What a site's theme folder may hold: Jinja2 templates and static files, each overriding the
+# built-in file of the same name (docs/theming.md).
+THEME_TEMPLATES = "templates"
+THEME_STATIC = "static"
 
 
 class ConfigurationError(ImproperlyConfigured):
@@ -172,6 +176,36 @@ def trusted_proxies() -> int:
             f"(0 when clients connect directly), got {raw!r}",
         )
     return count
+
+
+def theme_directory() -> Path | None:
+    """The folder of the site's own theme, or None for the built-in theme alone.
+
+    A folder with neither `templates/` nor `static/` is refused: it is almost certainly the
+    wrong folder (its parent, or the templates folder itself), and would change nothing.
+    """
+    raw = env_text("BROADSHEET_THEME_DIR")
+    if not raw:
+        return None
+    path = Path(raw).expanduser().resolve()
+    if not path.is_dir():
+        raise ConfigurationError(
+            "BROADSHEET_THEME_DIR", f"{raw!r} is not a directory (or does not exist)"
+        )
+    if not any((path / part).is_dir() for part in (THEME_TEMPLATES, THEME_STATIC)):
+        raise ConfigurationError(
+            "BROADSHEET_THEME_DIR",
+            f"{raw!r} has neither a {THEME_TEMPLATES}/ nor a {THEME_STATIC}/ folder; "
+            "point it at the folder that holds them",
+        )
+    return path
+
+
+def theme_subdirectories(theme_dir: Path | None, part: str) -> list[Path]:
+    """The theme's `templates/` or `static/` folder, as a list to put before the built-in ones."""
+    if theme_dir is None or not (theme_dir / part).is_dir():
+        return []
+    return [theme_dir / part]
 
 
 def site_time_zone() -> str:

@@ -1,17 +1,23 @@
-"""The named cast of users that tests across apps share."""
+"""The named cast of users that tests across apps share, and a site theme to install."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from broadsheet import configuration
 from broadsheet.accounts import services
 from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
+from broadsheet.discussion import fragments
 
 PASSWORD = "correct horse battery staple 42"  # noqa: S105 - a test fixture
 
@@ -65,3 +71,55 @@ def same_query_count(small: list[str], large: list[str]) -> bool:
         print("Queries at the small size:", *small, sep="\n  ")
         print("Queries at the large size:", *large, sep="\n  ")
     return len(small) == len(large)
+
+
+@dataclass(frozen=True)
+class SiteTheme:
+    """A BROADSHEET_THEME_DIR for one test: files written here replace the built-in ones."""
+
+    path: Path
+    settings: Any  # pytest-django's settings fixture, which undoes every change after the test
+
+    def write(self, name: str, text: str) -> Path:
+        """Add `templates/…` or `static/…` to the theme, then start afresh as a restart would."""
+        file = self.path / name
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(text)
+        self.reload()
+        return file
+
+    def reload(self) -> None:
+        """New template engines and finders reading the theme, as settings.py builds them.
+
+        Setting TEMPLATES and STATICFILES_DIRS makes Django drop its engines and finders; the
+        fragment templates are cached apart, by name, so they are dropped here.
+        """
+        templates = copy.deepcopy(self.settings.TEMPLATES)
+        jinja2 = next(engine for engine in templates if engine["BACKEND"].endswith("Jinja2"))
+        jinja2["DIRS"] = configuration.theme_subdirectories(
+            self.path, configuration.THEME_TEMPLATES
+        )
+        self.settings.TEMPLATES = templates
+        self.settings.STATICFILES_DIRS = configuration.theme_subdirectories(
+            self.path, configuration.THEME_STATIC
+        )
+        fragments._template.cache_clear()
+
+
+@pytest.fixture
+def site_theme(
+    tmp_path: Path, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[SiteTheme]:
+    """An empty theme folder in use; tests add the files they override with `write`."""
+    folder = tmp_path / "site-theme"
+    (folder / configuration.THEME_TEMPLATES).mkdir(parents=True)
+    (folder / configuration.THEME_STATIC).mkdir()
+    monkeypatch.setenv("BROADSHEET_THEME_DIR", str(folder))
+    theme_dir = configuration.theme_directory()
+    assert theme_dir is not None
+    settings.BROADSHEET_THEME_DIR = theme_dir
+    theme = SiteTheme(path=theme_dir, settings=settings)
+    theme.reload()
+    yield theme
+    # Later tests in this process must not render with the theme's cached templates.
+    fragments._template.cache_clear()

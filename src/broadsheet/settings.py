@@ -64,6 +64,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into a page
 ]
 
+# A site's own theme (docs/theming.md): its templates/ and static/ folders are searched before
+# the built-in ones, so a file there replaces the built-in file of the same name.
+BROADSHEET_THEME_DIR = configuration.theme_directory()
+
 ROOT_URLCONF = "broadsheet.urls"
 WSGI_APPLICATION = "broadsheet.wsgi.application"
 ASGI_APPLICATION = "broadsheet.asgi.application"
@@ -73,7 +77,10 @@ TEMPLATES = [
         # Site pages use Jinja2: the architecture's measurements put it at about a fifth of
         # the Django template language's cost per comment, which decides big threads.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [],
+        # The backend's loader reads DIRS before the apps' jinja2/ folders.
+        "DIRS": configuration.theme_subdirectories(
+            BROADSHEET_THEME_DIR, configuration.THEME_TEMPLATES
+        ),
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "broadsheet.theme.templating.environment",
@@ -131,6 +138,15 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+STATICFILES_DIRS = configuration.theme_subdirectories(
+    BROADSHEET_THEME_DIR, configuration.THEME_STATIC
+)
+# The first finder to hold a path wins, in collectstatic as in development, so the theme's
+# folder (FileSystemFinder reads STATICFILES_DIRS) comes before the apps' static/ folders.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+]
 # `broadsheet serve` collects static files once and serves them hashed and pre-compressed;
 # development and tests read them straight from the apps.
 STATIC_COLLECTED = configuration.env_flag("BROADSHEET_STATIC_COLLECTED", default=False)

@@ -2,9 +2,9 @@
 
 A thread page then joins stored fragments instead of running template logic for every
 comment, which keeps a 10,000-comment page within its time budget. A fragment depends on
-the comment and on the site's time zone and date format; `fragment_key` records the
-latter (and the template version), and a row whose key no longer matches is rendered again
-when it is next read.
+the comment, on the site's time zone and date format, and on the templates that render it
+(the built-in ones or a site theme's); `fragment_key` records the latter two, and a row whose
+key no longer matches is rendered again when it is next read.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from django.template import engines
 from django.urls import reverse
+from jinja2 import Environment, TemplateNotFound, meta
 
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.tree import CommentRow
@@ -23,12 +24,44 @@ from broadsheet.publishing.models import SiteSettings
 
 FRAGMENT_TEMPLATE = "discussion/_comment_head.html"
 LINE_TEMPLATE = "discussion/_comment_line.html"
-FRAGMENT_VERSION = "3"  # bump when _comment_head.html changes, to render every fragment again
 
 
 def fragment_key_for(site: SiteSettings) -> str:
-    signature = f"{FRAGMENT_VERSION}|{site.time_zone}|{site.date_format}"
+    templates = fragment_templates_digest(engines["jinja2"].env)  # type: ignore[attr-defined]
+    signature = f"{templates}|{site.time_zone}|{site.date_format}"
     return hashlib.sha1(signature.encode(), usedforsecurity=False).hexdigest()
+
+
+@lru_cache(maxsize=2)
+def fragment_templates_digest(env: Environment) -> str:
+    """A hash of the source of the fragment templates and of every template they pull in.
+
+    Sources come from the environment's loader, so a template a site's theme overrides is the
+    one hashed: changing a template, or installing a theme, renders every stored fragment again
+    when it is next read. Cached per environment, which lives as long as the process: templates
+    do not change while a site runs (a deploy restarts it).
+    """
+    if env.loader is None:
+        raise RuntimeError("The Jinja2 environment has no loader to read templates from.")
+    digest = hashlib.sha256()
+    pending, seen = [FRAGMENT_TEMPLATE, LINE_TEMPLATE], set[str]()
+    while pending:
+        name = pending.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except TemplateNotFound:
+            # `{% include … ignore missing %}`: its absence is part of what the fragment shows.
+            digest.update(f"{name}\0(missing)\0".encode())
+            continue
+        digest.update(f"{name}\0{source}\0".encode())
+        # Includes, imports and extends named literally; one named by a variable cannot be
+        # followed, which docs/theming.md asks theme authors to avoid in these templates.
+        referenced = meta.find_referenced_templates(env.parse(source, name, filename))
+        pending.extend(other for other in referenced if other is not None)
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=2)

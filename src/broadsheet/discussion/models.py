@@ -116,7 +116,8 @@ class Comment(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
     # The comment as every reader sees it, in full and as a one-line entry, rendered when the
-    # comment changes (fragments.py); fragment_key names the site formats used.
+    # comment changes (fragments.py); fragment_key names the site formats and the templates
+    # (a hash of their source) used.
     fragment_html = models.TextField(default="", editable=False)
     line_html = models.TextField(default="", editable=False)
     fragment_key = models.CharField(max_length=40, blank=True, editable=False)

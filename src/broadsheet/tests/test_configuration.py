@@ -41,6 +41,7 @@ def test_postgres_urls_use_psycopg_with_persistent_checked_connections(tmp_path,
         ("EMAIL_URL", "smtp://", "names no mail server"),
         ("BROADSHEET_ENV", "staging", "expected development or production"),
         ("DEBUG", "maybe", "expected true or false"),
+        ("BROADSHEET_THEME_DIR", "/no/such/theme", "is not a directory (or does not exist)"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(
@@ -54,6 +55,7 @@ def test_a_bad_value_is_refused_naming_the_variable(
         "EMAIL_URL": lambda: configuration.mailers(tmp_path, production=False),
         "BROADSHEET_ENV": configuration.is_production,
         "DEBUG": lambda: configuration.env_flag("DEBUG", default=False),
+        "BROADSHEET_THEME_DIR": configuration.theme_directory,
     }
     with pytest.raises(ConfigurationError) as raised:
         readers[variable]()
@@ -112,3 +114,35 @@ def test_email_url_becomes_a_mailer(tmp_path, monkeypatch):
         "p/w",
     )
     assert options["use_ssl"] is True
+
+
+def test_without_a_theme_dir_the_built_in_theme_stands_alone(monkeypatch):
+    monkeypatch.delenv("BROADSHEET_THEME_DIR", raising=False)
+    theme_dir = configuration.theme_directory()
+    assert theme_dir is None
+    assert configuration.theme_subdirectories(theme_dir, configuration.THEME_TEMPLATES) == []
+
+
+def test_a_theme_dir_must_be_a_folder_holding_templates_or_static_files(tmp_path, monkeypatch):
+    a_file = tmp_path / "theme.css"
+    a_file.write_text("")
+    monkeypatch.setenv("BROADSHEET_THEME_DIR", str(a_file))
+    with pytest.raises(ConfigurationError, match=r"^BROADSHEET_THEME_DIR: .* is not a directory"):
+        configuration.theme_directory()
+    monkeypatch.setenv("BROADSHEET_THEME_DIR", str(tmp_path))
+    with pytest.raises(
+        ConfigurationError, match=r"^BROADSHEET_THEME_DIR: .* neither a templates/ nor a static/"
+    ):
+        configuration.theme_directory()
+
+
+def test_a_theme_dir_lends_the_folders_it_has(tmp_path, monkeypatch):
+    (tmp_path / "templates").mkdir()
+    monkeypatch.setenv("BROADSHEET_THEME_DIR", f" {tmp_path} ")
+    theme_dir = configuration.theme_directory()
+    assert theme_dir == tmp_path.resolve()
+    assert configuration.theme_subdirectories(theme_dir, configuration.THEME_TEMPLATES) == [
+        tmp_path.resolve() / "templates"
+    ]
+    # No static/ folder: nothing for Django to warn about or search.
+    assert configuration.theme_subdirectories(theme_dir, configuration.THEME_STATIC) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from broadsheet.discussion import services
+from broadsheet.discussion import fragments, services
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.publishing.models import SiteSettings
@@ -52,3 +52,40 @@ def test_a_new_site_time_zone_renders_stale_fragments_when_next_read(client, com
     page = client.get(comment.post.get_absolute_url()).content.decode()
     assert " JST</time>" in page
     assert " JST</time>" in stored(comment)
+
+
+OWN_COMMENT_HEAD = """<article class="comment our-comment" id="comment-{{ row.id }}"
+ data-comment-id="{{ row.id }}">
+<h3 class="comment__subject">{{ row.subject }}</h3>
+{% include "discussion/_our_byline.html" %}
+<div class="comment__body prose">{{ row.body_html|safe }}</div>
+"""
+
+
+def test_a_themes_comment_head_renders_stored_comments_again_on_the_next_read(
+    client, comment, site_theme
+):
+    site = SiteSettings.objects.get(pk=1)
+    built_in_key = Comment.objects.get(pk=comment.pk).fragment_key
+    assert fragments.fragment_key_for(site) == built_in_key
+    site_theme.write("templates/discussion/_our_byline.html", "<p>Said by our reader</p>\n")
+    site_theme.write("templates/discussion/_comment_head.html", OWN_COMMENT_HEAD)
+    themed_key = fragments.fragment_key_for(site)
+    assert themed_key != built_in_key
+    assert "our-comment" not in stored(comment)  # nothing is rendered before a reader asks
+
+    page = client.get(comment.post.get_absolute_url()).content.decode()
+
+    assert 'class="comment our-comment"' in page
+    assert "<p>Said by our reader</p>" in page
+    assert 'class="comment our-comment"' in stored(comment)
+    assert Comment.objects.get(pk=comment.pk).fragment_key == themed_key
+
+
+def test_the_fragment_key_follows_the_templates_a_comment_head_includes(comment, site_theme):
+    site = SiteSettings.objects.get(pk=1)
+    site_theme.write("templates/discussion/_comment_head.html", OWN_COMMENT_HEAD)
+    site_theme.write("templates/discussion/_our_byline.html", "<p>Said by our reader</p>\n")
+    first = fragments.fragment_key_for(site)
+    site_theme.write("templates/discussion/_our_byline.html", "<p>Written by our reader</p>\n")
+    assert fragments.fragment_key_for(site) != first
