@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 
 from broadsheet.accounts.models import User
 from broadsheet.errors import InvalidInput
@@ -95,7 +95,7 @@ def role_of(user: User) -> Role:
     return Role.READER
 
 
-def has_role_at_least(user: Any, role: Role) -> bool:
-    if not getattr(user, "is_authenticated", False):
+def has_role_at_least(user: User | AnonymousUser, role: Role) -> bool:
+    if not isinstance(user, User) or not user.is_authenticated:
         return False
     return ROLE_ORDER.index(role_of(user)) >= ROLE_ORDER.index(role)

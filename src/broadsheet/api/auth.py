@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,6 +23,7 @@ from ninja.security import APIKeyCookie, APIKeyHeader
 from ninja.utils import check_csrf
 
 from broadsheet.accounts.models import ApiToken, User
+from broadsheet.accounts.permissions import Actor
 from broadsheet.errors import NotAllowed
 from broadsheet.guard.gate import pass_write_guard
 from broadsheet.guard.ratelimits import RateLimit
@@ -47,7 +49,7 @@ class GuardsWrites:
 
     write_limit: RateLimit | None = None
 
-    def admit[Caller](self, request: HttpRequest, user: Caller) -> Caller:
+    def admit[Caller: User | AnonymousUser](self, request: HttpRequest, user: Caller) -> Caller:
         if self.write_limit is not None:
             pass_write_guard(request, limit=self.write_limit, user=user)
         return user
@@ -135,6 +137,15 @@ def caller(request: HttpRequest) -> Any:
     """
     user = api_token_auth(request)
     return user if user is not None else request.user
+
+
+def writer(request: HttpRequest) -> Actor:
+    """Who the endpoint's authentication let write: an account, or a visitor without one on
+    endpoints that allow it (discussion.api.anonymous_commenter)."""
+    actor = getattr(request, "auth", None)
+    if not isinstance(actor, User | AnonymousUser):
+        raise AuthenticationError()
+    return actor
 
 
 def signed_in_user(request: HttpRequest) -> User:

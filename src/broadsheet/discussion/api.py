@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from ninja import Field, P, PathEx, Router, Schema, Status
 from pydantic import ConfigDict
 
-from broadsheet.api.auth import caller, guarded, signed_in_user
+from broadsheet.api.auth import caller, guarded, signed_in_user, writer
 from broadsheet.api.errors import error_responses
 from broadsheet.discussion import selectors, services
 from broadsheet.discussion.display import DisplayMode
@@ -262,7 +262,7 @@ def list_comments(
 def post_comment(
     request: HttpRequest, post_id: PostId, payload: CommentIn
 ) -> Status[CommentCreatedOut]:
-    author = request.auth  # type: ignore[attr-defined]  # a User, or AnonymousUser (see auth)
+    author = writer(request)
     post = publishing_selectors.post_by_id_for_reader(post_id=post_id, user=author)
     comment = services.post_comment(
         post=post,

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import Q, Value
 
-from broadsheet.accounts.permissions import is_moderator, is_trusted
+from broadsheet.accounts.permissions import Actor, is_moderator, is_trusted, signed_in
 from broadsheet.discussion.display import Arrangement, DisplayMode, arrange
 from broadsheet.discussion.fragments import refresh_stale_fragments
 from broadsheet.discussion.models import Comment, CommentState, Rating
@@ -50,12 +49,12 @@ API_FIELDS = tuple(
 )
 
 
-def sees_hidden_comments(viewer: Any) -> bool:
+def sees_hidden_comments(viewer: Actor) -> bool:
     """Trusted readers and moderators see hidden comments in full, marked as hidden."""
     return is_moderator(viewer) or is_trusted(viewer)
 
 
-def visible_comments_filter(viewer: Any, *, hidden_as_placeholders: bool = False) -> Q:
+def visible_comments_filter(viewer: Actor, *, hidden_as_placeholders: bool = False) -> Q:
     """Visible comments, deleted ones (as placeholders), held ones for their author (and
     moderators), hidden ones for trusted readers (or, as collapsed lines, for everyone)."""
     states = [CommentState.VISIBLE, CommentState.DELETED]
@@ -64,13 +63,14 @@ def visible_comments_filter(viewer: Any, *, hidden_as_placeholders: bool = False
     shown = Q(state__in=states)
     if is_moderator(viewer):
         return shown | Q(state=CommentState.HELD)
-    if getattr(viewer, "is_authenticated", False):
-        return shown | Q(state=CommentState.HELD, author_id=viewer.pk)
+    account = signed_in(viewer)
+    if account is not None:
+        return shown | Q(state=CommentState.HELD, author_id=account.pk)
     return shown
 
 
 def thread_rows(
-    *, post: Post, viewer: Any, for_page: bool = False, hidden_as_placeholders: bool = False
+    *, post: Post, viewer: Actor, for_page: bool = False, hidden_as_placeholders: bool = False
 ) -> list[CommentRow]:
     """Every comment of the post this viewer may see, oldest first, in one query.
 
@@ -111,7 +111,7 @@ class ThreadPage:
 def thread_page(
     *,
     post: Post,
-    viewer: Any,
+    viewer: Actor,
     display: DisplayMode,
     sort: SortOrder,
     per_page: int = 0,
@@ -160,9 +160,10 @@ def thread_page(
         page_number = 1
     arrangement = arrange(roots, display, sort)
     own: dict[int, int] = {}
-    if getattr(viewer, "is_authenticated", False):
+    account = signed_in(viewer)
+    if account is not None:
         own = dict(
-            Rating.objects.filter(comment__post=post, rater=viewer).values_list(
+            Rating.objects.filter(comment__post=post, rater=account).values_list(
                 "comment_id", "value"
             )
         )

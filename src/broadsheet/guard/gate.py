@@ -29,7 +29,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
 from broadsheet.errors import BroadsheetError, NotAllowed
-from broadsheet.guard.bans import active_ban_for, ban_message, network_ban_for
+from broadsheet.guard.bans import Visitor, active_ban_for, ban_message, network_ban_for
 from broadsheet.guard.honeypot import GuardedForm, HoneypotForm
 from broadsheet.guard.ratelimits import RateLimit, check_rate_limit, client_ip, limit_named
 
@@ -42,7 +42,11 @@ Refused = Callable[..., HttpResponseBase]
 
 
 def pass_write_guard(
-    request: HttpRequest, *, limit: RateLimit, user: Any = None, form: GuardedForm | None = None
+    request: HttpRequest,
+    *,
+    limit: RateLimit,
+    user: Visitor | None = None,
+    form: GuardedForm | None = None,
 ) -> None:
     """Raise the first refusal of the ban, the form's honeypot and the rate limit, in order.
 

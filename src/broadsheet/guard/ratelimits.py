@@ -28,7 +28,6 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -36,6 +35,7 @@ from django.core.cache.backends.base import BaseCache
 from django.http import HttpRequest
 
 from broadsheet.errors import RateLimited
+from broadsheet.guard.bans import Visitor
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -260,7 +260,7 @@ def limit_named(name: str) -> RateLimit:
         raise LookupError(f"There is no rate limit named {name!r}.") from None
 
 
-def check_rate_limit(*, action: str, user: Any, ip: str) -> None:
+def check_rate_limit(*, action: str, user: Visitor, ip: str) -> None:
     """Count one `action` by `user` from address `ip`; raise RateLimited when it is too many.
 
     Every window of the account (when signed in) and of the address counts the attempt, the
@@ -283,8 +283,8 @@ def check_rate_limit(*, action: str, user: Any, ip: str) -> None:
         )
 
 
-def _counters(limit: RateLimit, user: Any, ip: str) -> Iterator[tuple[str, Window]]:
-    if getattr(user, "is_authenticated", False):
+def _counters(limit: RateLimit, user: Visitor, ip: str) -> Iterator[tuple[str, Window]]:
+    if user.is_authenticated:
         for window in limit.per_account:
             yield f"ratelimit:{limit.name}:account:{user.pk}:{window.seconds}", window
     address = _address_key(ip)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
-from broadsheet.accounts.permissions import can_edit_posts
+from broadsheet.accounts.permissions import Actor, can_edit_posts
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.publishing.models import Post, PostStatus, SiteSettings
 
@@ -55,7 +54,7 @@ def newest_first(posts: QuerySet[Post]) -> QuerySet[Post]:
     return with_list_relations(posts.order_by("-publish_at", "-id"))
 
 
-def post_for_reader(*, slug: str, user: Any) -> Post:
+def post_for_reader(*, slug: str, user: Actor) -> Post:
     """The post at `slug` if this reader may see it; editors also see drafts and scheduled."""
     posts = Post.objects.all() if can_edit_posts(user) else visible_posts()
     post = with_list_relations(posts).filter(slug=slug).first()
@@ -64,7 +63,7 @@ def post_for_reader(*, slug: str, user: Any) -> Post:
     return post
 
 
-def post_by_id_for_reader(*, post_id: int, user: Any) -> Post:
+def post_by_id_for_reader(*, post_id: int, user: Actor) -> Post:
     posts = Post.objects.all() if can_edit_posts(user) else visible_posts()
     post = with_list_relations(posts).filter(pk=post_id).first()
     if post is None:
@@ -99,7 +98,7 @@ def neighbours(post: Post) -> Neighbours:
     )
 
 
-def listed_posts(*, user: Any, status: str | None = None) -> QuerySet[Post]:
+def listed_posts(*, user: Actor, status: str | None = None) -> QuerySet[Post]:
     """Newest first, with list relations: the visible posts, or an editor's drafts or scheduled.
 
     `status` names the unpublished posts to list (PostStatus.DRAFT or SCHEDULED); only editors
