@@ -93,11 +93,11 @@ def sample_body(chooser: random.Random, low: int = 200, high: int = 800) -> str:
     return "\n\n".join(paragraphs)[: high + 200]
 
 
-def generate_thread(
-    *, post: Post, authors: Sequence[User], count: int, seed: int = 1, hours: float = 48
-) -> int:
-    """Add `count` generated comments to the post through the one comment write path
-    (`post_comments`, as an import: dated over the last `hours`, rated, never held)."""
+def sample_comments(
+    *, authors: Sequence[User], count: int, seed: int = 1, hours: float = 48
+) -> list[NewComment]:
+    """`count` generated comments, dated over the last `hours`, most of them replies to one of
+    the last few dozen, some rated by other authors."""
     chooser = random.Random(seed)  # noqa: S311 - sample text, not security
     start = timezone.now() - timedelta(hours=hours)
     step = timedelta(hours=hours) / max(count, 1)
@@ -121,4 +121,13 @@ def generate_thread(
                 ),
             )
         )
+    return comments
+
+
+def generate_thread(
+    *, post: Post, authors: Sequence[User], count: int, seed: int = 1, hours: float = 48
+) -> int:
+    """Add `count` generated comments to the post through the one comment write path
+    (`post_comments`, as an import: dated, rated, never held)."""
+    comments = sample_comments(authors=authors, count=count, seed=seed, hours=hours)
     return len(post_comments(post=post, comments=comments, imported=True))

@@ -112,6 +112,7 @@ def prepare_comment_text(*, subject: str, body: str) -> tuple[str, str, str]:
     return subject, body, body_html
 
 
+@transaction.atomic
 def count_visible(*, post_id: int, change: int) -> None:
     """Move the post's count of visible comments by `change`, in the caller's transaction."""
     if change:
@@ -718,6 +719,7 @@ def set_comments_open(*, post: Post, user: Actor, is_open: bool, reason: str = "
         announce(change(post_id=post.pk, editor_id=editor.pk, reason=reason.strip()))
 
 
+@transaction.atomic
 def save_display_preferences(*, user: User, display: str, sort: str) -> None:
     preferences = dict(user.preferences or {})
     if preferences.get("display") == display and preferences.get("sort") == sort:
