@@ -16,6 +16,8 @@ class User(AbstractUser):
     """A person with an account. The role is the group they belong to (see roles.py)."""
 
     email_confirmed = models.BooleanField(default=False)
+    # The name shown in bylines and comment heads; empty: the username.
+    display_name = models.CharField(max_length=80, blank=True)
     bio = models.TextField(blank=True, max_length=2000)
     preferences = models.JSONField(default=dict, blank=True)
     # Kept up to date by moderation.reputation when ratings of this reader's comments change.
@@ -43,6 +45,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    @property
+    def shown_name(self) -> str:
+        """The name bylines and comment heads show."""
+        return self.display_name or self.username
 
 
 def new_token_key() -> str:

@@ -19,6 +19,13 @@ MAX_COMMENT_LENGTH = 20_000  # about 3,000 words: a long argument, not a pasted 
 MAX_ANONYMOUS_NAME_LENGTH = 80
 
 
+class CommentStyle(models.TextChoices):
+    """How a site's comments look: as on a Scoop site, or as on a WordPress blog."""
+
+    SCOOP = "scoop", "Scoop"
+    BLOG = "blog", "Blog"
+
+
 class DiscussionSettings(OneRowPerSite):
     """How the site's discussions work: who may comment, for how long, how threads page,
     and when readers' ratings hide a comment."""
@@ -45,6 +52,16 @@ class DiscussionSettings(OneRowPerSite):
         default=True,
         help_text="Show ordinary readers a collapsed “hidden comment” line (off: nothing).",
     )
+    comment_style = models.CharField(
+        max_length=10,
+        choices=CommentStyle.choices,
+        default=CommentStyle.SCOOP,
+        help_text="Scoop: subject, rating, (#N), Parent links. Blog: numbered responses, "
+        "name and date, Reply.",
+    )
+    show_ratings = models.BooleanField(
+        default=True, help_text="Let readers rate comments and show the ratings (off: neither)."
+    )
 
     class Meta:
         verbose_name = "discussion settings"
@@ -59,6 +76,7 @@ class CommentState(models.TextChoices):
     HELD = "held", "Held for moderation"
     HIDDEN = "hidden", "Hidden"
     DELETED = "deleted", "Deleted"
+    SPAM = "spam", "Spam"  # in the spam folder: kept for "not spam", removed after 30 days
 
 
 class ThreadState(models.Model):
@@ -84,6 +102,9 @@ class Comment(models.Model):
     number = models.PositiveIntegerField()
     depth = models.PositiveSmallIntegerField(default=0)
     subject = models.CharField(max_length=MAX_SUBJECT_LENGTH)
+    # The comment's language as a BCP 47 tag ("fr", "ar", "pt-BR"), rendered as its `lang`;
+    # empty when it could not be told.
+    language = models.CharField(max_length=16, blank=True)
     body = models.TextField(max_length=MAX_COMMENT_LENGTH)
     body_html = models.TextField()
     author = models.ForeignKey(
