@@ -50,7 +50,7 @@ browser-deps:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		echo "Installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		scripts/apt-install chromium; \
 	else \
 		echo "The browser tests need Chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'"; \
 		exit 1; \

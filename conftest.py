@@ -1,20 +1,20 @@
-"""Test-wide set-up: a private var/ folder and cache per test process, and fast passwords."""
+"""Test-wide set-up: a private cache per test process, and fast passwords.
+
+The temporary var/ folder and cache folder come from broadsheet.pytest_environment, a plugin
+loaded before the settings are read.
+"""
 
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-# Tests keep their secret key and mail apart from a developer's running site. (In
-# pytest-xdist workers Django may read its settings before this line runs; the cache, which
-# must not be shared between workers, is therefore set per process in the fixture below.)
-os.environ["BROADSHEET_VAR_DIR"] = tempfile.mkdtemp(prefix="broadsheet-test-var-")
-PROCESS_CACHE_DIR = tempfile.mkdtemp(prefix="broadsheet-test-cache-")
-PROCESS_TAG = f"test-{os.getpid()}"
+import pytest
 
-import pytest  # noqa: E402
+from broadsheet.pytest_environment import PROCESS_CACHE_DIR
+
+PROCESS_TAG = f"test-{os.getpid()}"
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import errno
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 PRODUCTION_SERVER = "granian"
 
@@ -118,6 +118,34 @@ def manage(args: argparse.Namespace) -> int:
     return 0
 
 
+HIGHEST_PORT = 65_535
+MOST_WORKERS = 64  # far beyond what one machine's cores serve well; a typo, not a plan
+
+
+def port_number(text: str) -> int:
+    """A TCP port from the command line, or a one-line argparse error."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= port <= HIGHEST_PORT:
+        raise argparse.ArgumentTypeError(f"{port} is not a port: use 1 to {HIGHEST_PORT}")
+    return port
+
+
+def count_from_one(most: int) -> Callable[[str], int]:
+    def count(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not 1 <= number <= most:
+            raise argparse.ArgumentTypeError(f"{number} is out of range: use 1 to {most}")
+        return number
+
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="broadsheet",
@@ -129,10 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve_parser = commands.add_parser("serve", help="serve the site with the production server")
     serve_parser.add_argument("--host", default="127.0.0.1")
-    serve_parser.add_argument("--port", type=int, default=8000)
-    serve_parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    serve_parser.add_argument("--port", type=port_number, default=8000)
     serve_parser.add_argument(
-        "--threads", type=int, default=4, help="threads per worker for requests (default 4)"
+        "--workers",
+        type=count_from_one(MOST_WORKERS),
+        default=2,
+        help="worker processes (default 2)",
+    )
+    serve_parser.add_argument(
+        "--threads",
+        type=count_from_one(MOST_WORKERS),
+        default=4,
+        help="threads per worker for requests (default 4)",
     )
     serve_parser.set_defaults(handler=serve)
 

@@ -199,3 +199,23 @@ def test_serve_uses_a_themes_templates_and_static_files_over_the_built_in_ones(
         assert 'class="site-title"' not in page
         served, _ = fetch(port, first_stylesheet(page))
     assert served == b"/* our own base stylesheet */\n"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--port", "70000"], "argument --port: 70000 is not a port: use 1 to 65535"),
+        (["--port", "http"], "argument --port: 'http' is not a port number"),
+        (["--workers", "0"], "argument --workers: 0 is out of range: use 1 to 64"),
+        (["--threads", "many"], "argument --threads: 'many' is not a whole number"),
+    ],
+)
+def test_serve_refuses_impossible_arguments_in_one_line(
+    arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from broadsheet.cli import build_parser
+
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args(["serve", *arguments])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.strip().splitlines()[-1] == f"broadsheet serve: error: {message}"
