@@ -15,7 +15,7 @@ help:
 	@echo "make test   install development tools and run the whole test suite"
 	@echo "make lint   ruff and mypy"
 	@echo "make dev    Django's autoreloading development server"
-	@echo "make bench  thread-page benchmarks at 1,000 and 10,000 comments -> docs/performance.md"
+	@echo "make bench  bulk writes, thread pages at 1,000 and 10,000 comments, 16 concurrent writers -> docs/performance.md"
 	@echo "make lock   refresh requirements/constraints.txt from the current environment"
 
 $(BIN)/python:
@@ -61,6 +61,7 @@ test: $(VENV)/.installed-dev browser-deps
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.writers
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -178,6 +178,26 @@ def trusted_proxies() -> int:
     return count
 
 
+MAX_RATE_LIMIT_SCALE = 1000.0  # a load test's "practically unlimited"
+
+
+def rate_limit_scale() -> float:
+    """How far the operator scales every rate limit: 1 as designed, 10 ten times as many
+    writes, 0 none at all. For load tests on a copy of a site, never on one readers use."""
+    raw = env_text("BROADSHEET_RATE_LIMIT_SCALE") or "1"
+    try:
+        scale = float(raw)
+    except ValueError:
+        scale = -1.0
+    if not 0 <= scale <= MAX_RATE_LIMIT_SCALE:
+        raise ConfigurationError(
+            "BROADSHEET_RATE_LIMIT_SCALE",
+            f"expected a number from 0 (no limits, for load tests only) to "
+            f"{MAX_RATE_LIMIT_SCALE:g}; 1 keeps the designed limits; got {raw!r}",
+        )
+    return scale
+
+
 def theme_directory() -> Path | None:
     """The folder of the site's own theme, or None for the built-in theme alone.
 

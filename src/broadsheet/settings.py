@@ -201,6 +201,8 @@ NINJA_PAGINATION_PER_PAGE = 20
 # Spam defence at the entry points (docs/architecture.md, "Spam defence").
 # The client's address is the Nth from the right of X-Forwarded-For behind N proxies.
 BROADSHEET_TRUSTED_PROXIES = configuration.trusted_proxies()
+# Load tests only: every rate limit times this (0: none). A system check warns when it is not 1.
+BROADSHEET_RATE_LIMIT_SCALE = configuration.rate_limit_scale()
 # guard/ratelimits.py and guard/honeypot.py hold the numbers, each with its reason.
 # These two exist only for tests to relax them through pytest-django's `settings`: no
 # environment variable reaches them, so a site always runs with the real numbers.

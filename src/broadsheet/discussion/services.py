@@ -194,7 +194,6 @@ BULK_BATCH_SIZE = 500
 DELETED_SUBJECT = "[deleted]"
 
 
-@transaction.atomic
 def post_comments(
     *,
     post: Post,
@@ -228,36 +227,67 @@ def post_comments(
     parents = _existing_parents(post, comments, imported=imported)
     known_good = _authors_with_visible_comments(authors) if not imported else set()
 
-    # Lock the thread's counter row: numbers are given one at a time and never reused.
-    ThreadState.objects.get_or_create(post=post)
-    thread = ThreadState.objects.select_for_update().get(post=post)
-    earlier = _earlier_submissions(post, comments)
-    made: list[Comment] = []
-    result: list[Comment] = []
+    # Everything that only reads or computes (rendering, screening, the spam model) happens
+    # before the write transaction: on SQLite that transaction holds the database's one write
+    # lock, and every other writer waits for it.
     now = timezone.now()
+    drafts: list[Comment] = []
     for position, (item, author) in enumerate(zip(comments, authors, strict=True)):
-        key = item.submission_key.strip()[:64]
-        if key in earlier:
-            result.append(earlier[key])
-            continue
-        comment = _new_comment(
+        draft = _new_comment(
             post=post,
             item=item,
             author=author,
             position=position,
-            made=result,
+            made=drafts,
             parents=parents,
             rules=rules,
             known_good=known_good,
             now=now,
         )
-        comment.submission_key = key
+        draft.submission_key = item.submission_key.strip()[:64]
+        drafts.append(draft)
+    with transaction.atomic():
+        return _write_new_comments(
+            post=post,
+            comments=comments,
+            drafts=drafts,
+            authors=authors,
+            site=site,
+            imported=imported,
+        )
+
+
+def _write_new_comments(
+    *,
+    post: Post,
+    comments: Sequence[NewComment],
+    drafts: list[Comment],
+    authors: list[User | None],
+    site: SiteSettings,
+    imported: bool,
+) -> list[Comment]:
+    """Number the prepared comments under the thread's lock and store them in one INSERT."""
+    # Lock the thread's counter row: numbers are given one at a time and never reused.
+    ThreadState.objects.get_or_create(post=post)
+    thread = ThreadState.objects.select_for_update().get(post=post)
+    earlier = _earlier_submissions(post, comments)
+    stored_before: dict[int, Comment] = {}  # a draft sent before -> the comment it made then
+    made: list[Comment] = []
+    result: list[Comment] = []
+    for draft in drafts:
+        if draft.parent is not None and id(draft.parent) in stored_before:
+            draft.parent = stored_before[id(draft.parent)]
+        key = draft.submission_key
+        if key in earlier:
+            stored_before[id(draft)] = earlier[key]
+            result.append(earlier[key])
+            continue
         thread.last_number += 1
-        comment.number = thread.last_number
+        draft.number = thread.last_number
         if key:
-            earlier[key] = comment
-        made.append(comment)
-        result.append(comment)
+            earlier[key] = draft
+        made.append(draft)
+        result.append(draft)
     if not made:
         return result
     thread.save(update_fields=["last_number"])
@@ -493,8 +523,7 @@ def post_comment(
         submission_key=submission_key,
     )
     try:
-        with transaction.atomic():
-            return post_comments(post=post, comments=[item], site=site)[0]
+        return post_comments(post=post, comments=[item], site=site)[0]
     except IntegrityError:
         # Two requests with one submission_key raced past the check: the first one won.
         key = submission_key.strip()[:64]

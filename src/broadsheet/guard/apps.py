@@ -7,3 +7,10 @@ class GuardConfig(AppConfig):
     name = "broadsheet.guard"
     label = "guard"
     verbose_name = "Bans and write limits"
+
+    def ready(self) -> None:
+        from django.core import checks
+
+        from broadsheet.guard.checks import rate_limits_as_designed
+
+        checks.register(rate_limits_as_designed, checks.Tags.security, deploy=False)

@@ -27,7 +27,7 @@ import ipaddress
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -249,15 +249,34 @@ def client_ip(request: HttpRequest) -> str:
 
 
 def limit_named(name: str) -> RateLimit:
+    """The limit of that name, as the site runs it: a test's override, or the designed one
+    scaled by the operator's BROADSHEET_RATE_LIMIT_SCALE."""
     override = settings.BROADSHEET_RATE_LIMITS.get(name)
     if override is not None:
         if not isinstance(override, RateLimit):
             raise TypeError(f"BROADSHEET_RATE_LIMITS[{name!r}] must be a RateLimit")
         return override
     try:
-        return LIMITS[name]
+        limit = LIMITS[name]
     except KeyError:
         raise LookupError(f"There is no rate limit named {name!r}.") from None
+    scale: float = settings.BROADSHEET_RATE_LIMIT_SCALE
+    if scale == 1:
+        return limit
+    return replace(
+        limit,
+        per_account=_scaled(limit.per_account, scale),
+        per_address=_scaled(limit.per_address, scale),
+    )
+
+
+def _scaled(windows: tuple[Window, ...], scale: float) -> tuple[Window, ...]:
+    """Each window's count times `scale`; with 0, no windows at all (nothing is counted)."""
+    if scale == 0:
+        return ()
+    return tuple(
+        replace(window, count=max(1, math.ceil(window.count * scale))) for window in windows
+    )
 
 
 def check_rate_limit(*, action: str, user: Visitor, ip: str) -> None:

@@ -123,6 +123,9 @@ def test_serve_refuses_a_port_in_use(migrated_env):
     assert f"port {port} on 127.0.0.1 is in use" in result.stderr
 
 
+SERVER_START_SECONDS = 120
+
+
 @contextmanager
 def serving(env: dict[str, str]) -> Iterator[int]:
     """`broadsheet serve` on a free port, stopped afterwards; yields the port once it answers."""
@@ -135,8 +138,11 @@ def serving(env: dict[str, str]) -> Iterator[int]:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        # Generous: collecting static files and starting granian take seconds on a busy machine.
+        deadline = time.monotonic() + SERVER_START_SECONDS
         while time.monotonic() < deadline:
+            if server.poll() is not None:
+                pytest.fail(f"broadsheet serve ended early: {server.stderr.read()}")  # type: ignore[union-attr]
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=1):
                     break
@@ -150,7 +156,7 @@ def serving(env: dict[str, str]) -> Iterator[int]:
 
 def fetch(port: int, path: str, **headers: str) -> tuple[bytes, dict[str, str]]:
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
         assert response.status == 200
         return response.read(), {key.lower(): value for key, value in response.headers.items()}
 

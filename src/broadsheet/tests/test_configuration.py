@@ -42,6 +42,8 @@ def test_postgres_urls_use_psycopg_with_persistent_checked_connections(tmp_path,
         ("BROADSHEET_ENV", "staging", "expected development or production"),
         ("DEBUG", "maybe", "expected true or false"),
         ("BROADSHEET_THEME_DIR", "/no/such/theme", "is not a directory (or does not exist)"),
+        ("BROADSHEET_RATE_LIMIT_SCALE", "-1", "expected a number from 0"),
+        ("BROADSHEET_RATE_LIMIT_SCALE", "lots", "expected a number from 0"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(
@@ -56,6 +58,7 @@ def test_a_bad_value_is_refused_naming_the_variable(
         "BROADSHEET_ENV": configuration.is_production,
         "DEBUG": lambda: configuration.env_flag("DEBUG", default=False),
         "BROADSHEET_THEME_DIR": configuration.theme_directory,
+        "BROADSHEET_RATE_LIMIT_SCALE": configuration.rate_limit_scale,
     }
     with pytest.raises(ConfigurationError) as raised:
         readers[variable]()

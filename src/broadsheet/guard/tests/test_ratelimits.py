@@ -314,3 +314,25 @@ def test_accounts_are_told_apart_by_id(settings: Any) -> None:
 
     with pytest.raises(RateLimited):
         comment(first)
+
+
+def test_the_operator_can_scale_every_limit_for_a_load_test(settings: Any, reader: User) -> None:
+    from broadsheet.guard.ratelimits import limit_named
+
+    settings.BROADSHEET_RATE_LIMIT_SCALE = 10
+    assert limit_named("comment").per_account == (Window(50, MINUTE), Window(500, DAY))
+    settings.BROADSHEET_RATE_LIMIT_SCALE = 0.1
+    assert limit_named("comment").per_account == (Window(1, MINUTE), Window(5, DAY))
+    settings.BROADSHEET_RATE_LIMIT_SCALE = 0
+    for _ in range(100):
+        comment(reader)  # nothing counts, nothing refuses
+
+
+def test_a_scaled_limit_is_a_system_check_warning(settings: Any) -> None:
+    from broadsheet.guard.checks import rate_limits_as_designed
+
+    assert rate_limits_as_designed() == []
+    settings.BROADSHEET_RATE_LIMIT_SCALE = 0
+    (warning,) = rate_limits_as_designed()
+    assert warning.id == "guard.W001"
+    assert "are off" in warning.msg
