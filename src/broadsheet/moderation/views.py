@@ -94,11 +94,15 @@ def flag(request: HttpRequest, comment_id: int) -> HttpResponse:
             )
         except BroadsheetError as error:
             if error.status == 422:
-                messages.error(request, error.message)
                 return render(
                     request,
                     "moderation/flag.html",
-                    {"comment": comment, "reasons": Flag.Reason.choices},
+                    {
+                        "comment": comment,
+                        "reasons": Flag.Reason.choices,
+                        "error": error.message,
+                        "note": request.POST.get("note", ""),
+                    },
                     status=422,
                 )
             messages.info(request, error.message)
