@@ -6,10 +6,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from broadsheet.accounts.models import User
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.moderation.models import Flag, ModerationAction
 
 QUEUE_PAGE_SIZE = 50  # a screenful of decisions; bulk actions cover a page
+# The key of `User.preferences` that turns the queue's single-key shortcuts off (False).
+QUEUE_SHORTCUTS = "queue_shortcuts"
 
 
 def queue_filter() -> Q:
@@ -54,6 +57,22 @@ def queue_items(*, limit: int = QUEUE_PAGE_SIZE) -> list[QueueItem]:
             f"flagged: {label}" + (f" ({note})" if note else "")
         )
     return [QueueItem(comment, flags.get(comment.pk, [])) for comment in comments]
+
+
+def queue_shortcuts_enabled(user: User) -> bool:
+    """Whether the queue page offers its single-key shortcuts to this moderator (on unless
+    turned off)."""
+    return (user.preferences or {}).get(QUEUE_SHORTCUTS) is not False
+
+
+def comments_to_confirm(comment_ids: list[int]) -> list[Comment]:
+    """The comments a moderator is asked to confirm removing, in the queue's order."""
+    return list(
+        Comment.objects.filter(pk__in=comment_ids)
+        .exclude(state=CommentState.DELETED)
+        .select_related("post", "author")
+        .order_by("created")
+    )
 
 
 def public_log() -> QuerySet[ModerationAction]:

@@ -22,9 +22,12 @@ from broadsheet.guard.bans import check_not_banned
 from broadsheet.guard.models import Ban, validate_network
 from broadsheet.moderation.log import comment_label, record_action
 from broadsheet.moderation.models import Flag, ModerationAction
+from broadsheet.moderation.selectors import QUEUE_SHORTCUTS
 from broadsheet.screening.spam import record_moderation_decision
 
 COMMENT_ACTIONS = ("approve", "reject", "delete", "hide", "unhide")
+# Actions that take a comment's text away: the queue asks before them, or offers Undo.
+DESTRUCTIVE_ACTIONS = frozenset({"reject", "delete"})
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,21 @@ def moderate_comments(*, comment_ids: list[int], moderator: Actor, action: str) 
         moderate_comment(comment_id=comment_id, moderator=moderator, action=action)
         for comment_id in comment_ids
     ]
+
+
+@transaction.atomic
+def save_queue_shortcuts(*, moderator: Actor, enabled: bool) -> None:
+    """Turn the queue's single-key shortcuts on or off for this moderator (WCAG 2.1.4).
+
+    The row is locked: `preferences` holds other choices too (the thread's display and
+    sort), written by discussion, and a read-modify-write must not drop one of them.
+    """
+    acting = check_can_moderate(moderator)
+    account = User.objects.select_for_update().only("preferences").get(pk=acting.pk)
+    preferences = dict(account.preferences or {})
+    preferences[QUEUE_SHORTCUTS] = enabled
+    User.objects.filter(pk=acting.pk).update(preferences=preferences)
+    acting.preferences = preferences
 
 
 @transaction.atomic

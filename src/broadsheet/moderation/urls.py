@@ -6,6 +6,7 @@ app_name = "moderation"
 
 urlpatterns = [
     path("moderation/queue/", views.queue, name="queue"),
+    path("moderation/queue/shortcuts/", views.queue_shortcuts, name="queue_shortcuts"),
     path("moderation/log/", views.log, name="log"),
     path(
         "moderation/comments/<int:comment_id>/<str:action>/",

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from broadsheet.accounts.models import User
 from broadsheet.accounts.permissions import check_can_moderate
 from broadsheet.discussion.models import Comment
-from broadsheet.errors import BroadsheetError, with_error_headers
+from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
 from broadsheet.guard.gate import guarded_write
 from broadsheet.guard.ratelimits import FLAG, MODERATION
 from broadsheet.moderation import selectors, services
 from broadsheet.moderation.models import Flag
 
 LOG_PAGE_SIZE = 50
+# How long the queue's script holds a rejection or deletion back, offering Undo, before it
+# sends it: time to notice a slipped key and take it back (removals must be reversible or
+# confirmed, WCAG 3.3.4). queue.js never waits less than 10 seconds.
+UNDO_SECONDS = 10
 
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
@@ -29,34 +36,115 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-@guarded_write(MODERATION)
-def queue(request: HttpRequest) -> HttpResponse:
-    check_can_moderate(request.user)
-    if request.method == "POST":
-        ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
-        action = request.POST.get("action", "")
-        if not ids:
-            messages.info(request, "Select at least one comment first.")
-        else:
-            outcomes = services.moderate_comments(
-                comment_ids=ids, moderator=request.user, action=action
-            )
-            for outcome in outcomes:
-                (messages.success if outcome.changed else messages.info)(request, outcome.message)
-        return HttpResponseRedirect(reverse("moderation:queue"))
+def _wants_json(request: HttpRequest) -> bool:
+    """The queue's script asks for JSON (`Accept: application/json`); forms get pages."""
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
+
+
+def _json_error(error: BroadsheetError) -> JsonResponse:
+    response = JsonResponse({"error": error.code, "detail": error.message}, status=error.status)
+    return with_error_headers(response, error)
+
+
+def _refused(request: HttpRequest, error: BroadsheetError) -> HttpResponse:
+    """The write guard's refusal: JSON for the queue's script, the site's error page else."""
+    if _wants_json(request):
+        return _json_error(error)
+    raise error
+
+
+def _queue_page(
+    request: HttpRequest, moderator: User, *, error: str = "", status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "moderation/queue.html",
-        {"items": selectors.queue_items(), "total": selectors.queue_count()},
+        {
+            "items": selectors.queue_items(),
+            "total": selectors.queue_count(),
+            "shortcuts": selectors.queue_shortcuts_enabled(moderator),
+            "undo_seconds": UNDO_SECONDS,
+            "error": error,
+        },
+        status=status,
     )
+
+
+def _confirm_page(
+    request: HttpRequest, *, comment_ids: list[int], action: str, post_to: str
+) -> HttpResponse | None:
+    """Without the queue's script (which offers Undo instead), removing asks first.
+
+    None when nothing is left to remove: the action then runs and says so.
+    """
+    comments = selectors.comments_to_confirm(comment_ids)
+    if not comments:
+        return None
+    return render(
+        request,
+        "moderation/confirm.html",
+        {
+            "comments": comments,
+            "action": action,
+            "post_to": post_to,
+            "next": request.POST.get("next", ""),
+            "reason": request.POST.get("reason", ""),
+        },
+    )
+
+
+def _needs_confirmation(request: HttpRequest, action: str) -> bool:
+    return action in services.DESTRUCTIVE_ACTIONS and "confirmed" not in request.POST
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@guarded_write(MODERATION, refused=_refused)
+def queue(request: HttpRequest) -> HttpResponse:
+    moderator = check_can_moderate(request.user)
+    if request.method != "POST":
+        return _queue_page(request, moderator)
+    ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
+    action = request.POST.get("action", "")
+    as_json = _wants_json(request)  # the queue's script, which gave Undo time before sending
+    try:
+        if not ids:
+            raise InvalidInput("Select at least one comment first.", code="nothing_selected")
+        if _needs_confirmation(request, action):
+            if as_json:
+                raise InvalidInput("Confirm removing comments first.", code="unconfirmed")
+            confirm = _confirm_page(
+                request, comment_ids=ids, action=action, post_to=reverse("moderation:queue")
+            )
+            if confirm is not None:
+                return confirm
+        outcomes = services.moderate_comments(comment_ids=ids, moderator=moderator, action=action)
+    except InvalidInput as error:
+        if as_json:
+            return _json_error(error)
+        return _queue_page(request, moderator, error=error.message, status=error.status)
+    if as_json:
+        answers = [
+            {"comment": comment_id, **asdict(outcome)}
+            for comment_id, outcome in zip(ids, outcomes, strict=True)
+        ]
+        return JsonResponse({"outcomes": answers})
+    for outcome in outcomes:
+        (messages.success if outcome.changed else messages.info)(request, outcome.message)
+    return HttpResponseRedirect(reverse("moderation:queue"))
 
 
 @require_POST
 @login_required
 @guarded_write(MODERATION)
 def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpResponse:
+    if _needs_confirmation(request, action):
+        check_can_moderate(request.user)
+        confirm = _confirm_page(
+            request, comment_ids=[comment_id], action=action, post_to=request.path
+        )
+        if confirm is not None:
+            return confirm
     outcome = services.moderate_comment(
         comment_id=comment_id,
         moderator=request.user,
@@ -65,6 +153,20 @@ def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpRe
     )
     (messages.success if outcome.changed else messages.info)(request, outcome.message)
     return _back(request, reverse("moderation:queue"))
+
+
+@require_POST
+@login_required
+@guarded_write(MODERATION, refused=_refused)
+def queue_shortcuts(request: HttpRequest) -> HttpResponse:
+    """The help panel's switch for the queue's single-key shortcuts (a checkbox)."""
+    enabled = "queue_shortcuts" in request.POST
+    services.save_queue_shortcuts(moderator=request.user, enabled=enabled)
+    message = f"Single-key shortcuts are {'on' if enabled else 'off'} in the queue."
+    if _wants_json(request):
+        return JsonResponse({"queue_shortcuts": enabled, "message": message})
+    messages.success(request, message)
+    return HttpResponseRedirect(reverse("moderation:queue"))
 
 
 @require_safe
@@ -94,11 +196,15 @@ def flag(request: HttpRequest, comment_id: int) -> HttpResponse:
             )
         except BroadsheetError as error:
             if error.status == 422:
-                messages.error(request, error.message)
                 return render(
                     request,
                     "moderation/flag.html",
-                    {"comment": comment, "reasons": Flag.Reason.choices},
+                    {
+                        "comment": comment,
+                        "reasons": Flag.Reason.choices,
+                        "error": error.message,
+                        "note": request.POST.get("note", ""),
+                    },
                     status=422,
                 )
             messages.info(request, error.message)

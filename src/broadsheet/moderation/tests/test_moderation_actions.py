@@ -121,6 +121,21 @@ def test_a_flagged_comment_reaches_the_queue_once_per_reader(client, post, edito
     assert "Questionable" not in client.get("/moderation/queue/").content.decode()
 
 
+def test_the_flag_form_says_what_is_missing_itself_and_keeps_the_note(client, post, editor, reader):
+    comment = make_comment(post, editor, "Dredging is fine.")
+    client.force_login(reader)
+    url = f"/comments/{comment.pk}/flag/"
+    assert " required" not in client.get(url).content.decode()
+
+    response = client.post(url, {"note": "Looks paid for"})
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert 'class="error-summary" role="alert"' in page
+    assert "Choose why you flag this comment" in page
+    assert 'value="Looks paid for"' in page
+
+
 def test_readers_flag_through_the_page(client, post, editor):
     comment = make_comment(post, editor)
     client.force_login(make_user("flagger"))

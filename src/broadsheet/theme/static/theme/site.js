@@ -39,3 +39,11 @@ document.addEventListener("click", (event) => {
   if (!poster || !isPlainClick(event)) return;
   if (playVideo(poster)) event.preventDefault();
 });
+
+// After a failed submit a page shows what went wrong in an error summary; focus goes there,
+// so that keyboard and screen-reader users start from the message and its links.
+const errorSummary = document.querySelector(".error-summary");
+if (errorSummary) {
+  if (!errorSummary.hasAttribute("tabindex")) errorSummary.tabIndex = -1;
+  errorSummary.focus();
+}
