@@ -76,7 +76,7 @@ for number in range({writers}):
     tokens.append(accounts.get_or_create_api_token(user=reader).key)
 print(json.dumps({{"post": post.pk, "tokens": tokens}}))
 """
-    output = subprocess.run(
+    output = subprocess.run(  # noqa: S603 - this interpreter running the benchmark's own script
         [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
     ).stdout
     prepared = json.loads(output.strip().splitlines()[-1])
@@ -143,7 +143,7 @@ def run_load(writers: int, seconds: float, database_url: str) -> Result:
     environment.pop("REDIS_URL", None)
     post_id, tokens = prepare_site(environment, writers)
     port = free_port()
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: S603 - this interpreter serving the benchmark's site
         [sys.executable, "-m", "broadsheet.cli", "serve", "--port", str(port)],
         env=environment,
         stdout=subprocess.DEVNULL,
