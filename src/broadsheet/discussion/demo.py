@@ -59,7 +59,7 @@ class Line:
     ratings: tuple[tuple[str, int], ...] = ()
 
 
-def _readers() -> dict[str, User]:
+def demo_readers() -> dict[str, User]:
     readers = {}
     for name, display_name in DEMO_READERS.items():
         user = User.objects.filter(username=name).first()
@@ -78,7 +78,7 @@ def _readers() -> dict[str, User]:
     return readers
 
 
-def _write(post: Post, people: dict[str, User], lines: list[Line]) -> None:
+def write_conversation(post: Post, people: dict[str, User], lines: list[Line]) -> None:
     published = post.publish_at
     assert published is not None  # the demo's posts are published
     post_comments(
@@ -190,7 +190,7 @@ def use_comment_style(style: CommentStyle) -> str:
 
 
 def build_demo_discussions() -> str:
-    people = _readers()
+    people = demo_readers()
     added = []
     plans = [
         ("county-jail-audit-finds-gaps-in-medical-checks", STORY_DISCUSSION),
@@ -200,7 +200,7 @@ def build_demo_discussions() -> str:
         post = Post.objects.filter(slug=slug).first()
         if post is None or Comment.objects.filter(post=post).exists():
             continue
-        _write(post, people, lines)
+        write_conversation(post, people, lines)
         added.append(f"comments on “{post.title}”")
     open_thread = Post.objects.filter(slug="open-thread-weekend-edition").first()
     if open_thread is not None and not Comment.objects.filter(post=open_thread).exists():
