@@ -26,7 +26,7 @@ from broadsheet.discussion.fragments import derived_subject
 DETECT = "detect"  # the comment form's choice: let the site tell the language
 MIN_LETTERS = 16  # below this the detector guesses: "Good point" (9) scores 11% English
 MIN_CONFIDENCE = 0.8  # normalised probability of the best language, calibrated by length
-SAMPLE_CHARACTERS = 1_500  # the start of a long comment tells its language as well as all of it
+SAMPLE_CHARACTERS = 600  # the start of a long comment tells its language as well as all of it
 WIDE_LETTER_WEIGHT = 3  # one Chinese or Japanese character says about as much as a short word
 MAX_LANGUAGE_TAG_LENGTH = 16  # as Comment.language
 NOT_LANGUAGES = {"zxx", "und"}  # the detector's "no linguistic content" and "undetermined"
