@@ -36,6 +36,16 @@ def _log_in(page: Page, site_url: str, username: str, then: str) -> None:
     expect(page).to_have_url(f"{site_url}{then}")
 
 
+def _reader_on_the_story(
+    page: Page, site_url: str, username: str, role: Role = Role.READER
+) -> Comment:
+    """A story with another reader's comment, and `username` logged in and reading it."""
+    post, comment = _story_with_a_comment()
+    make_user(username, role)
+    _log_in(page, site_url, username, post.get_absolute_url())
+    return comment
+
+
 def _rating_requests(page: Page) -> list[Request]:
     sent: list[Request] = []
     page.on("request", lambda request: sent.append(request) if "/rat" in request.url else None)
@@ -45,10 +55,7 @@ def _rating_requests(page: Page) -> list[Request]:
 def test_a_rating_shows_at_once_without_a_reload_and_stays_after_one(
     page: Page, site_url: str
 ) -> None:
-    post, comment = _story_with_a_comment()
-    make_user("rosa")
-    _log_in(page, site_url, "rosa", post.get_absolute_url())
-
+    comment = _reader_on_the_story(page, site_url, "rosa")
     article = page.locator(f"article#comment-{comment.pk}")
     shown = article.locator("[data-rating]")
     expect(shown).to_have_text("(none / 0)")
@@ -75,9 +82,7 @@ def test_a_rating_shows_at_once_without_a_reload_and_stays_after_one(
 def test_arrow_keys_through_the_ratings_send_nothing_and_enter_sends_the_choice(
     page: Page, site_url: str
 ) -> None:
-    post, comment = _story_with_a_comment()
-    make_user("rosa")
-    _log_in(page, site_url, "rosa", post.get_absolute_url())
+    comment = _reader_on_the_story(page, site_url, "rosa")
     sent = _rating_requests(page)
     select = page.locator(f"article#comment-{comment.pk}").get_by_label("Rate comment #1")
 
@@ -101,9 +106,7 @@ def test_arrow_keys_through_the_ratings_send_nothing_and_enter_sends_the_choice(
 def test_a_trusted_readers_0_asks_first_and_cancelling_sends_nothing(
     page: Page, site_url: str
 ) -> None:
-    post, comment = _story_with_a_comment()
-    make_user("tess", Role.TRUSTED)
-    _log_in(page, site_url, "tess", post.get_absolute_url())
+    comment = _reader_on_the_story(page, site_url, "tess", Role.TRUSTED)
     sent = _rating_requests(page)
     article = page.locator(f"article#comment-{comment.pk}")
     select = article.get_by_label("Rate comment #1")
