@@ -166,3 +166,8 @@ def test_a_reply_form_in_the_blog_style_names_the_author_answered(client, thread
     client.force_login(editor)
     html = page(client, thread, f"?reply={first.pk}")
     assert f'Reply to <a href="#comment-{first.pk}">rita_reader</a>' in html
+
+
+def test_the_front_pages_counts_use_thousands_separators_too(client, post):
+    Post.objects.filter(pk=post.pk).update(comment_count=12345)
+    assert "12,345 comments</a>" in client.get("/").content.decode()
