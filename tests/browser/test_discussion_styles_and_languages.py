@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion.demo import (
     ANALYSIS_DISCUSSION,
     STORY_DISCUSSION,
@@ -80,3 +81,25 @@ def test_bylines_and_comment_heads_show_display_names_in_the_scoop_style(
     expect(page.locator("article.comment").first.locator(".comment__byline")).to_contain_text(
         "by civic_reader on "
     )
+
+
+def test_a_blog_reply_opens_under_the_response_and_names_its_author(
+    page: Page, demo_site: str
+) -> None:
+    _discussions()
+    use_comment_style(CommentStyle.BLOG)
+    make_user("rosa")
+    address = f"/posts/{PAGE_A}/"
+    page.goto(f"{demo_site}/accounts/login/?next={address}")
+    page.get_by_label("Username").fill("rosa")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{demo_site}{address}")
+
+    response = page.locator("article.comment").filter(has_text="They are public records")
+    response.get_by_role("link", name="Reply").click()
+    form = page.locator("#reply-form")
+    expect(form.get_by_role("heading", level=3)).to_have_text("Reply to Karim Ibrahim")
+    expect(form.get_by_label("Subject")).to_have_count(0)
+    expect(form.get_by_label("Comment", exact=True)).to_be_focused()
+    expect(form.get_by_label("Language")).to_have_value("detect")
