@@ -86,16 +86,21 @@ def own_words(subject: str, body_html: str) -> str:
     parser = _OwnWords()
     parser.feed(body_html)
     parser.close()
-    text = f"{subject}\n{' '.join(parser.parts)}"
+    # Twice the sample: what the addresses take out still leaves a whole one.
+    text = f"{subject}\n{' '.join(parser.parts)}"[: 2 * SAMPLE_CHARACTERS]
     return " ".join(_URL.sub(" ", text).split())
 
 
-def letter_weight(text: str) -> int:
-    return sum(
-        WIDE_LETTER_WEIGHT if unicodedata.east_asian_width(character) in {"W", "F"} else 1
-        for character in text
-        if character.isalpha()
-    )
+def has_enough_letters(text: str) -> bool:
+    """At least MIN_LETTERS letters (a Chinese or Japanese character counting for several)."""
+    weight = 0
+    for character in text:
+        if character.isalpha():
+            wide = unicodedata.east_asian_width(character) in {"W", "F"}
+            weight += WIDE_LETTER_WEIGHT if wide else 1
+            if weight >= MIN_LETTERS:
+                return True
+    return False
 
 
 @cache
@@ -109,7 +114,7 @@ def _identifier() -> Any:
 def detect_language(text: str) -> str:
     """The BCP 47 tag of the language `text` is written in, or "" when it cannot be told."""
     sample = text[:SAMPLE_CHARACTERS]
-    if letter_weight(sample) < MIN_LETTERS:
+    if not has_enough_letters(sample):
         return ""
     language, confidence = _identifier().classify(sample)
     if language in NOT_LANGUAGES or confidence < MIN_CONFIDENCE:
