@@ -401,7 +401,7 @@ def _new_comment(
         subject=subject,
         body=body,
         body_html=body_html,
-        language=comment_language(chosen=item.language, subject=subject, body_html=body_html),
+        language=comment_language(chosen=item.language, subject=item.subject, body_html=body_html),
         author=author,
         author_name=name,
         author_email=email,
@@ -595,7 +595,7 @@ def edit_comment(
         subject=subject, body=body
     )
     comment.language = comment_language(
-        chosen=language, subject=comment.subject, body_html=comment.body_html
+        chosen=language, subject=subject, body_html=comment.body_html
     )
     comment.edited = timezone.now()
     refresh_fragment(comment, site, settings)

@@ -231,6 +231,7 @@ def _preview_fragment(
     request: HttpRequest, post: Post, *, subject: str, body: str, data: dict[str, Any]
 ) -> str:
     """The comment exactly as the thread will show it, rendered by the same fragment."""
+    typed_subject = subject
     subject, _, body_html = services.prepare_comment_text(subject=subject, body=body)
     thread = ThreadState.objects.filter(post=post).first()
     user = request.user
@@ -249,7 +250,9 @@ def _preview_fragment(
         rating_average=None,
         rating_count=0,
         reply_count=0,
-        language=comment_language(chosen=data["language"], subject=subject, body_html=body_html),
+        language=comment_language(
+            chosen=data["language"], subject=typed_subject, body_html=body_html
+        ),
         author_display=getattr(user, "display_name", None),
     )
     return render_fragment(row, site_settings_of(request)) + "</article>"
