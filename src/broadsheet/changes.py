@@ -102,6 +102,14 @@ class ThreadRecounted(Change):
     post_id: int
 
 
+# Accounts
+@dataclass(frozen=True)
+class DisplayNameChanged(Change):
+    """A person's shown name changed: bylines and the heads of their comments show it."""
+
+    user_id: int
+
+
 # Publishing
 @dataclass(frozen=True)
 class PostPublished(Change):

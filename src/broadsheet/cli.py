@@ -68,11 +68,14 @@ def serve(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     _setup_django()
-    from broadsheet.discussion.demo import build_demo_discussions
+    from broadsheet.discussion.demo import build_demo_discussions, use_comment_style
+    from broadsheet.discussion.models import CommentStyle
     from broadsheet.publishing.demo import build_demo_site
 
     print(build_demo_site())
     print(build_demo_discussions())
+    if args.comment_style:
+        print(use_comment_style(CommentStyle(args.comment_style)))
     return 0
 
 
@@ -173,6 +176,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.set_defaults(handler=serve)
 
     demo_parser = commands.add_parser("demo", help="add the demo content (safe to run again)")
+    demo_parser.add_argument(
+        "--comment-style",
+        choices=["scoop", "blog"],
+        help="show the comments as on a Scoop site, with ratings (page A, the default), or "
+        "as on a blog, without (page B)",
+    )
     demo_parser.set_defaults(handler=demo)
 
     user_parser = commands.add_parser("user", help="manage accounts")

@@ -4,8 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 from broadsheet.api.api import api
+from broadsheet.theme.views import favicon
 
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("accounts/", include("broadsheet.accounts.urls")),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from broadsheet.accounts.roles import Role
 from broadsheet.conftest import PASSWORD, make_user
@@ -125,3 +127,40 @@ def test_a_reply_opens_inline_survives_a_reload_and_appears_under_its_parent(
     expect(page).to_have_url(re.compile(rf"#comment-{parent.pk}$"))
     assert page.evaluate("location.hash") == f"#comment-{parent.pk}"
     expect(parent_comment).to_be_in_viewport()
+
+
+def test_a_comment_that_is_not_posted_says_why_first_and_takes_the_focus(
+    page: Page, site_url: str, post: Post, settings: Any
+) -> None:
+    settings.BROADSHEET_FORM_MIN_SECONDS = 0
+    make_user("rosa")
+    _log_in(page, site_url, "rosa", post.get_absolute_url())
+    form = page.locator("#reply-form")
+    form.get_by_label("Subject").fill("Half a thought")
+    form.get_by_role("button", name="Post").click()  # the body is empty
+
+    summary = page.locator("#comment-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Your comment is not posted yet")
+    summary.get_by_role("link", name="Comment: The comment is empty").click()
+    expect(form.get_by_label("Comment", exact=True)).to_be_focused()
+    expect(form.get_by_label("Subject")).to_have_value("Half a thought")
+
+
+def test_without_javascript_the_servers_message_is_what_the_reader_sees(
+    new_context: CreateContextCallback, site_url: str, post: Post, settings: Any
+) -> None:
+    settings.BROADSHEET_FORM_MIN_SECONDS = 0
+    settings.DEBUG = False
+    make_user("rosa")
+    page = new_context(java_script_enabled=False).new_page()
+    page.set_default_timeout(10_000)
+    _log_in(page, site_url, "rosa", post.get_absolute_url())
+    form = page.locator("#reply-form")
+    form.get_by_label("Comment", exact=True).fill("")
+    with page.expect_navigation():  # no browser bubble stops the form
+        form.get_by_role("button", name="Post").click()
+
+    summary = page.locator("#comment-errors")
+    expect(summary).to_contain_text("The comment is empty: write something in the body.")
+    expect(summary).to_be_in_viewport()  # the address's #reply-form scrolls it into view

@@ -1,19 +1,18 @@
-"""A reader rates another reader's comment without leaving the page."""
+"""A reader rates another reader's comment without leaving the page, and only when they say so."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Request, expect
 
 from broadsheet.accounts.roles import Role
 from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
-from broadsheet.publishing.models import PostStatus
+from broadsheet.discussion.models import Comment, Rating
+from broadsheet.publishing.models import Post, PostStatus
 from broadsheet.publishing.services import create_post
 
 
-def test_a_rating_shows_at_once_without_a_reload_and_stays_after_one(
-    page: Page, site_url: str
-) -> None:
+def _story_with_a_comment() -> tuple[Post, Comment]:
     post = create_post(
         editor=make_user("ed_editor", Role.EDITOR),
         title="Sheriff Answers the Auditors",
@@ -26,22 +25,45 @@ def test_a_rating_shows_at_once_without_a_reload_and_stays_after_one(
         subject="Point four is evasive",
         body="It answers a different question.",
     )
-    make_user("rosa")
-    page.goto(f"{site_url}/accounts/login/?next={post.get_absolute_url()}")
-    page.get_by_label("Username").fill("rosa")
+    return post, comment
+
+
+def _log_in(page: Page, site_url: str, username: str, then: str) -> None:
+    page.goto(f"{site_url}/accounts/login/?next={then}")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{site_url}{post.get_absolute_url()}")
+    expect(page).to_have_url(f"{site_url}{then}")
 
+
+def _reader_on_the_story(
+    page: Page, site_url: str, username: str, role: Role = Role.READER
+) -> Comment:
+    """A story with another reader's comment, and `username` logged in and reading it."""
+    post, comment = _story_with_a_comment()
+    make_user(username, role)
+    _log_in(page, site_url, username, post.get_absolute_url())
+    return comment
+
+
+def _rating_requests(page: Page) -> list[Request]:
+    sent: list[Request] = []
+    page.on("request", lambda request: sent.append(request) if "/rat" in request.url else None)
+    return sent
+
+
+def test_a_rating_shows_at_once_without_a_reload_and_stays_after_one(
+    page: Page, site_url: str
+) -> None:
+    comment = _reader_on_the_story(page, site_url, "rosa")
     article = page.locator(f"article#comment-{comment.pk}")
     shown = article.locator("[data-rating]")
     expect(shown).to_have_text("(none / 0)")
-    # The select does the rating; its button is only for browsers without the script.
-    expect(article.get_by_role("button", name="Rate")).to_be_hidden()
     page.evaluate("window.stillTheSamePage = true")
 
+    article.get_by_label("Rate comment #1").select_option("4")
     with page.expect_response(f"**/api/comments/{comment.pk}/rating") as answer:
-        article.get_by_label("Rate comment #1").select_option("4")
+        article.get_by_role("button", name="Rate").click()
     assert answer.value.request.method == "PUT"
     assert answer.value.status == 200
 
@@ -55,3 +77,55 @@ def test_a_rating_shows_at_once_without_a_reload_and_stays_after_one(
     expect(shown).to_have_text("(4.00 / 1)")
     expect(article.get_by_label("Rate comment #1")).to_have_value("4")
     assert page.evaluate("window.stillTheSamePage") is None
+
+
+def test_arrow_keys_through_the_ratings_send_nothing_and_enter_sends_the_choice(
+    page: Page, site_url: str
+) -> None:
+    comment = _reader_on_the_story(page, site_url, "rosa")
+    sent = _rating_requests(page)
+    select = page.locator(f"article#comment-{comment.pk}").get_by_label("Rate comment #1")
+
+    select.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    expect(select).to_have_value("3")  # the keys did move through the options
+    page.keyboard.press("ArrowUp")
+    expect(select).to_have_value("2")
+    page.wait_for_timeout(500)  # long enough for a request that should not happen
+    assert sent == []
+    assert not Rating.objects.exists()
+
+    with page.expect_response(f"**/api/comments/{comment.pk}/rating"):
+        page.keyboard.press("Enter")
+    assert [request.method for request in sent] == ["PUT"]
+    assert Rating.objects.get().value == 2
+    expect(select).to_be_focused()
+
+
+def test_a_trusted_readers_0_asks_first_and_cancelling_sends_nothing(
+    page: Page, site_url: str
+) -> None:
+    comment = _reader_on_the_story(page, site_url, "tess", Role.TRUSTED)
+    sent = _rating_requests(page)
+    article = page.locator(f"article#comment-{comment.pk}")
+    select = article.get_by_label("Rate comment #1")
+    rate = article.get_by_role("button", name="Rate")
+
+    select.select_option("0")
+    rate.click()
+    dialog = page.get_by_role("dialog", name="Rate comment #1 0 (hide)?")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Keep it visible")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(rate).to_be_focused()
+    expect(select).to_have_value("")
+    assert sent == []
+
+    select.select_option("0")
+    rate.click()
+    with page.expect_response(f"**/api/comments/{comment.pk}/rating"):
+        dialog.get_by_role("button", name="Rate 0 (hide)").click()
+    expect(article.locator("[data-rating]")).to_have_text("(0.00 / 1)")
+    assert Rating.objects.get().value == 0

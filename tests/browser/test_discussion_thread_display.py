@@ -51,13 +51,25 @@ def test_threaded_newest_first_reorders_the_thread_and_shortens_replies_to_one_l
     expect(top_level).to_have_count(2)
     expect(top_level.locator(".comment__subject")).to_have_text(["Older", "Newer"])
     controls = page.locator("form.thread-controls")
-    # The selects submit the form themselves; its button is only for browsers without the script.
-    expect(controls.get_by_role("button", name="Set")).to_be_hidden()
+    page.evaluate("window.stillTheSamePage = true")
+    # Moving through the options reloads nothing (WCAG 3.2.2); Apply does.
+    display = controls.get_by_label("Display")
+    display.focus()
+    page.keyboard.press("ArrowDown")
+    expect(display).to_have_value("threaded")
+    sort = controls.get_by_label("Sort")
+    sort.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    expect(sort).to_have_value("newest")
+    page.wait_for_timeout(500)  # long enough for a navigation that should not happen
+    assert page.evaluate("window.stillTheSamePage") is True
+    expect(page).to_have_url(f"{site_url}{address}")
 
-    controls.get_by_label("Display").select_option("threaded")
-    expect(page).to_have_url(re.compile(r"\?display=threaded&sort=oldest#comments$"))
-    controls.get_by_label("Sort").select_option("newest")
+    controls.get_by_role("button", name="Apply").click()
     expect(page).to_have_url(re.compile(r"\?display=threaded&sort=newest#comments$"))
+    assert page.evaluate("window.stillTheSamePage") is None
 
     expect(controls.get_by_label("Display")).to_have_value("threaded")
     expect(controls.get_by_label("Sort")).to_have_value("newest")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from broadsheet.accounts.services import BIO_MAX_LENGTH
+from broadsheet.accounts.services import BIO_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH
 from broadsheet.errors import BroadsheetError
 
 USERNAME_MAX_LENGTH = 150  # as User.username
@@ -71,12 +71,20 @@ class RegistrationForm(DomainErrorForm):
 
 class ProfileForm(DomainErrorForm):
     field_for_code = {
+        "display_name_invalid": "display_name",
         "bio_too_long": "bio",
         "email_invalid": "email",
         "email_taken": "email",
         "password_wrong": "current_password",
     }
 
+    display_name = forms.CharField(
+        required=False,
+        max_length=DISPLAY_NAME_MAX_LENGTH,
+        help_text="Your name as bylines and your comments show it, in any script. "
+        "Empty: your username.",
+        widget=forms.TextInput(attrs={"autocomplete": "name", "dir": "auto"}),
+    )
     bio = forms.CharField(
         required=False,
         max_length=BIO_MAX_LENGTH,

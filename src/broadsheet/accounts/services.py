@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from django.urls import reverse
 
 from broadsheet.accounts.models import ApiToken, User
 from broadsheet.accounts.roles import ROLE_ORDER, STAFF_ROLES, Role
+from broadsheet.changes import DisplayNameChanged, announce
 from broadsheet.errors import BroadsheetError, Conflict, InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,12 @@ CONFIRMATION_LINK_MAX_AGE = timedelta(days=3)
 CONFIRMATION_RESEND_INTERVAL = timedelta(minutes=1)
 CONFIRMATION_SALT = "broadsheet.accounts.confirm_email"
 BIO_MAX_LENGTH = 2000  # as User.bio: a few paragraphs about oneself, not an essay
+DISPLAY_NAME_MAX_LENGTH = 80  # as User.display_name: a full name, not a sentence
+# Characters that reorder the text around them ("user" + U+202E + "gnp.exe" shows as
+# "userexe.png"): a name on one line has no use for them, and they let it pass for another.
+DIRECTION_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,28 @@ class SiteAddress:
 class ProfileUpdate:
     user: User
     email_changed: bool  # True when a confirmation link is on its way to the new address
+
+
+def clean_display_name(name: str) -> str:
+    """The name as it will show (spaces collapsed), or InvalidInput saying what is wrong."""
+    name = " ".join(name.split())
+    if len(name) > DISPLAY_NAME_MAX_LENGTH:
+        raise InvalidInput(
+            f"Display name: at most {DISPLAY_NAME_MAX_LENGTH} characters, please "
+            f"(this has {len(name)}).",
+            code="display_name_invalid",
+        )
+    if any(character in DIRECTION_CONTROLS for character in name):
+        raise InvalidInput(
+            "Display name: remove the invisible direction marks; they can make a name show "
+            "as another.",
+            code="display_name_invalid",
+        )
+    if any(unicodedata.category(character) == "Cc" for character in name):
+        raise InvalidInput(
+            "Display name: remove the control characters.", code="display_name_invalid"
+        )
+    return name
 
 
 def _validation_message(error: ValidationError) -> str:
@@ -264,17 +294,28 @@ def _send_confirmation_mail(context: dict[str, object]) -> None:
 
 @transaction.atomic
 def update_profile(
-    *, user: User, bio: str, email: str, current_password: str, site: SiteAddress
+    *,
+    user: User,
+    bio: str,
+    email: str,
+    current_password: str,
+    site: SiteAddress,
+    display_name: str | None = None,
 ) -> ProfileUpdate:
-    """Save a person's bio and email address.
+    """Save a person's display name (None: leave it), bio and email address.
 
     A new address needs the current password (whoever holds the address can reset the
     password, so changing it is as sensitive as changing the password), starts unconfirmed
-    and gets a confirmation link.
+    and gets a confirmation link. A new display name shows in every byline and comment head.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     bio = bio.strip()
     email = email.strip()
+    name_changed = False
+    if display_name is not None:
+        display_name = clean_display_name(display_name)
+        name_changed = display_name != user.display_name
+        user.display_name = display_name
     if len(bio) > BIO_MAX_LENGTH:
         raise InvalidInput(
             f"Bio: at most {BIO_MAX_LENGTH} characters, please (this has {len(bio)}).",
@@ -292,7 +333,7 @@ def update_profile(
         _check_email_is_free(email, other_than=user)
     user.bio = bio
     user.email = email
-    fields = ["bio", "email"]
+    fields = ["bio", "email", *(["display_name"] if name_changed else [])]
     if email_changed:
         user.email_confirmed = False
         fields.append("email_confirmed")
@@ -304,4 +345,6 @@ def update_profile(
         raise
     if email_changed:
         _queue_confirmation_mail(user=user, site=site)
+    if name_changed:
+        announce(DisplayNameChanged(user_id=user.pk))
     return ProfileUpdate(user=user, email_changed=email_changed)

@@ -238,7 +238,13 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     person = selectors.person_named(username)
     form = None
     if request.user.is_authenticated and request.user.pk == person.pk:
-        form = ProfileForm(initial={"bio": person.bio, "email": person.email})
+        form = ProfileForm(
+            initial={
+                "display_name": person.display_name,
+                "bio": person.bio,
+                "email": person.email,
+            }
+        )
     return _render_profile(request, person, form)
 
 
@@ -261,6 +267,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
         try:
             update = services.update_profile(
                 user=user,
+                display_name=form.cleaned_data["display_name"],
                 bio=form.cleaned_data["bio"],
                 email=form.cleaned_data["email"],
                 current_password=form.cleaned_data["current_password"],

@@ -7,7 +7,8 @@ class DiscussionConfig(AppConfig):
     verbose_name = "Discussion"
 
     def ready(self) -> None:
-        from broadsheet.changes import listen
+        from broadsheet.changes import DisplayNameChanged, listen
         from broadsheet.discussion import listeners
 
         listen(listeners.ThreadChange, listeners.move_thread_version)
+        listen(DisplayNameChanged, listeners.show_new_display_name)

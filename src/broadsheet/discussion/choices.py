@@ -46,12 +46,20 @@ def saved_choice(request: HttpRequest) -> tuple[DisplayMode | None, SortOrder | 
     return _display(display), _sort(sort)
 
 
-def thread_view_for(request: HttpRequest) -> ThreadView:
+RATING_ORDERS = {SortOrder.HIGHEST, SortOrder.LOWEST}
+
+
+def thread_view_for(request: HttpRequest, *, ratings: bool = True) -> ThreadView:
+    """The reader's view of a thread; on a site without ratings, the orders by rating fall
+    back to the default."""
     url_display = _display(request.GET.get("display"))
     url_sort = _sort(request.GET.get("sort"))
     saved_display, saved_sort = saved_choice(request)
+    sort = url_sort or saved_sort or DEFAULT_SORT
+    if not ratings and sort in RATING_ORDERS:
+        sort = DEFAULT_SORT
     return ThreadView(
         display=url_display or saved_display or DEFAULT_DISPLAY,
-        sort=url_sort or saved_sort or DEFAULT_SORT,
+        sort=sort,
         from_url=bool(url_display or url_sort),
     )

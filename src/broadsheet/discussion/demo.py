@@ -1,22 +1,39 @@
 """The demo site's discussions: both reference pages' comment sections, and a busy open thread.
 
-Safe to run again: a post that has comments already is left alone.
+Each conversation is written as a whole through `post_comments`, as an import: its comments
+are dated at their place in the conversation, after their post, rather than all in the second
+the demo ran, and no hold rule stands between the demo and its own text. Safe to run again: a
+post that has comments already is left alone.
+
+The comment style is a site setting, so one site shows page A's Scoop discussion or page B's
+blog discussion, not both at once: the demo starts as Scoop (page A, the magazine it
+imitates) and `broadsheet demo --comment-style blog` shows page B's (see `use_comment_style`).
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 from broadsheet.accounts import services as account_services
 from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.discussion import services
-from broadsheet.discussion.models import Comment
+from broadsheet.discussion.models import Comment, CommentStyle, DiscussionSettings
 from broadsheet.discussion.sample_threads import generate_thread
+from broadsheet.discussion.services import NewComment, post_comments
 from broadsheet.publishing.models import Post
 
 OPEN_THREAD_COMMENTS = 2_000
-DEMO_READERS = ["civic_reader", "ledger_fan", "night_owl", "k_ibrahim", "amelie_d", "sam_p"]
+# Readers keep their handles, as on a Scoop site; two sign with their names, as on a blog.
+DEMO_READERS = {
+    "civic_reader": "",
+    "ledger_fan": "",
+    "night_owl": "",
+    "k_ibrahim": "Karim Ibrahim",
+    "amelie_d": "Amélie Durand",
+    "sam_p": "",
+}
 
 BRIEFING_QUOTE = """\
 The briefing transcript is worth quoting, because the answer is shorter than the question:
@@ -30,9 +47,21 @@ That is not a date.¹
 ¹ The full transcript: [link to the briefing](https://example.org/briefing-transcript)"""
 
 
-def _readers() -> dict[str, User]:
+@dataclass(frozen=True)
+class Line:
+    """One comment of a written conversation."""
+
+    author: str
+    after: timedelta  # after the post appeared
+    body: str
+    subject: str = ""
+    reply_to: int | None = None  # the position of the comment it answers
+    ratings: tuple[tuple[str, int], ...] = ()
+
+
+def demo_readers() -> dict[str, User]:
     readers = {}
-    for name in DEMO_READERS:
+    for name, display_name in DEMO_READERS.items():
         user = User.objects.filter(username=name).first()
         if user is None:
             user = account_services.create_user(
@@ -42,110 +71,136 @@ def _readers() -> dict[str, User]:
                 role=Role.READER,
                 email_confirmed=True,
             )
+            if display_name:
+                user.display_name = display_name
+                user.save(update_fields=["display_name"])
         readers[name] = user
     return readers
 
 
-def _story_discussion(post: Post, people: dict[str, User]) -> None:
-    staffing = services.post_comment(
+def write_conversation(post: Post, people: dict[str, User], lines: list[Line]) -> None:
+    published = post.publish_at
+    assert published is not None  # the demo's posts are published
+    post_comments(
         post=post,
-        author=people["civic_reader"],
+        comments=[
+            NewComment(
+                author=people[line.author],
+                subject=line.subject,
+                body=line.body,
+                parent_position=line.reply_to,
+                created=published + line.after,
+                ratings=tuple((people[rater].pk, value) for rater, value in line.ratings),
+            )
+            for line in lines
+        ],
+        imported=True,
+    )
+
+
+def _minutes(count: float) -> timedelta:
+    return timedelta(minutes=count)
+
+
+STORY_DISCUSSION = [
+    Line(
+        "civic_reader",
+        _minutes(38),
+        "The audit says so itself: the delays persisted where staffing met the contract.",
         subject="Staffing is not the whole story",
-        body="The audit says so itself: the delays persisted where staffing met the contract.",
-    )
-    reply = services.post_comment(
-        post=post,
-        author=people["night_owl"],
+        ratings=(("night_owl", 5), ("ledger_fan", 4), ("sam_p", 5), ("k_ibrahim", 4)),
+    ),
+    Line(
+        "night_owl",
+        _minutes(71),
+        "Screening at the booking desk is the detail that matters. It costs nothing.",
         subject="Linden Falls",
-        body="Screening at the booking desk is the detail that matters. It costs nothing.",
-        parent_id=staffing.pk,
-    )
-    services.post_comment(
-        post=post,
-        author=people["ledger_fan"],
-        subject="",
-        body="Costs nothing until a county has to renegotiate a medical contract, which is "
-        "exactly what the Harrow County renewal avoided.",
-        parent_id=reply.pk,
-    )
-    sixty_days = services.post_comment(
-        post=post,
-        author=people["sam_p"],
+        reply_to=0,
+        ratings=(("civic_reader", 5),),
+    ),
+    Line(
+        "ledger_fan",
+        _minutes(134),
+        "Costs nothing until a county has to renegotiate a medical contract, which is exactly "
+        "what the Harrow County renewal avoided.",
+        reply_to=1,
+    ),
+    Line(
+        "sam_p",
+        _minutes(305),
+        "Will anyone publish the counties' responses when they arrive?",
         subject="Sixty days",
-        body="Will anyone publish the counties' responses when they arrive?",
-    )
-    services.post_comment(
-        post=post,
-        author=people["k_ibrahim"],
+        ratings=(("night_owl", 3),),
+    ),
+    Line(
+        "k_ibrahim",
+        _minutes(582),
+        "Any resident can request them. I will, and post what comes back.",
         subject="They are public records",
-        body="Any resident can request them. I will, and post what comes back.",
-        parent_id=sixty_days.pk,
-    )
-    for rater, value in (("night_owl", 5), ("ledger_fan", 4), ("sam_p", 5), ("k_ibrahim", 4)):
-        services.rate_comment(comment=staffing, rater=people[rater], value=value)
-    services.rate_comment(comment=reply, rater=people["civic_reader"], value=5)
-    services.rate_comment(comment=sixty_days, rater=people["night_owl"], value=3)
+        reply_to=3,
+    ),
+]
 
-
-def _analysis_discussion(post: Post, people: dict[str, User]) -> None:
-    """Page B: numbered, nested, in several languages, then closed."""
-    Post.objects.filter(pk=post.pk).update(comments_open=True)
-    post.comments_open = True
-    first = services.post_comment(
-        post=post,
-        author=people["k_ibrahim"],
-        subject="The corridor text",
-        body=BRIEFING_QUOTE,
-    )
-    services.post_comment(
-        post=post,
-        author=people["amelie_d"],
+# Page B: numbered, nested, in several languages, then closed.
+ANALYSIS_DISCUSSION = [
+    Line("k_ibrahim", _minutes(65), BRIEFING_QUOTE, subject="The corridor text"),
+    Line(
+        "amelie_d",
+        _minutes(142),
+        "Merci pour ce résumé. Selon une autre agence, le texte sur les couloirs humanitaires "
+        "aurait été discuté brièvement jeudi soir.",
         subject="Une précision",
-        body="Merci pour ce résumé. Selon une autre agence, le texte sur les couloirs "
-        "humanitaires aurait été discuté brièvement jeudi soir.",
-        parent_id=first.pk,
-    )
-    services.post_comment(
-        post=post,
-        author=people["k_ibrahim"],
+        reply_to=0,
+    ),
+    Line(
+        "k_ibrahim",
+        _minutes(183),
+        "الموعد لم يُحدَّد بعد، لكن الوسطاء يتحدثون عن الأسبوع المقبل.",
         subject="شكراً على المتابعة",
-        body="الموعد لم يُحدَّد بعد، لكن الوسطاء يتحدثون عن الأسبوع المقبل.",
-        parent_id=first.pk,
-    )
-    second = services.post_comment(
-        post=post,
-        author=people["civic_reader"],
+        reply_to=0,
+    ),
+    Line(
+        "civic_reader",
+        _minutes(404),
+        "If either side sends someone more senior, that will say more than any statement.",
         subject="Rank of the delegations",
-        body="If either side sends someone more senior, that will say more than any statement.",
+    ),
+    Line(
+        "night_owl",
+        _minutes(451),
+        "Agreed. Watch the arrivals list, not the communiqué.",
+        reply_to=3,
+    ),
+    Line("sam_p", _minutes(1_570), "Clear and careful, as usual.", subject="Thanks"),
+]
+
+
+def use_comment_style(style: CommentStyle) -> str:
+    """Show the demo's discussions in one style: Scoop with ratings (page A), or Blog without
+    (page B). Stored comments are rendered again in it when next read."""
+    settings = DiscussionSettings.current()
+    ratings = style == CommentStyle.SCOOP
+    if settings.comment_style == style and settings.show_ratings == ratings:
+        return f"The comments are in the {style.label} style already."
+    settings.comment_style, settings.show_ratings = style, ratings
+    settings.save(update_fields=["comment_style", "show_ratings"])
+    return f"The comments are now in the {style.label} style" + (
+        ", with ratings." if ratings else ", without ratings."
     )
-    services.post_comment(
-        post=post,
-        author=people["night_owl"],
-        subject="",
-        body="Agreed. Watch the arrivals list, not the communiqué.",
-        parent_id=second.pk,
-    )
-    services.post_comment(
-        post=post,
-        author=people["sam_p"],
-        subject="Thanks",
-        body="Clear and careful, as usual.",
-    )
-    Post.objects.filter(pk=post.pk).update(comments_open=False)
 
 
 def build_demo_discussions() -> str:
-    people = _readers()
+    people = demo_readers()
     added = []
     plans = [
-        ("county-jail-audit-finds-gaps-in-medical-checks", _story_discussion),
-        ("ceasefire-talks-resume-as-envoys-meet", _analysis_discussion),
+        ("county-jail-audit-finds-gaps-in-medical-checks", STORY_DISCUSSION),
+        ("ceasefire-talks-resume-as-envoys-meet", ANALYSIS_DISCUSSION),
     ]
-    for slug, build in plans:
+    for slug, lines in plans:
         post = Post.objects.filter(slug=slug).first()
         if post is None or Comment.objects.filter(post=post).exists():
             continue
-        build(post, people)
+        write_conversation(post, people, lines)
         added.append(f"comments on “{post.title}”")
     open_thread = Post.objects.filter(slug="open-thread-weekend-edition").first()
     if open_thread is not None and not Comment.objects.filter(post=open_thread).exists():

@@ -1,4 +1,5 @@
-"""The comment form: subject, body, and for anonymous commenters a name and an e-mail."""
+"""The comment form: subject, body and language, and for anonymous commenters a name and an
+e-mail."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django import forms
 
+from broadsheet.discussion.languages import DETECT, canonical_tag, language_choices
 from broadsheet.discussion.models import (
     MAX_ANONYMOUS_NAME_LENGTH,
     MAX_COMMENT_LENGTH,
@@ -18,6 +20,35 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+class LanguageField(forms.ChoiceField):
+    """The comment's language: "detect" (the default) or a language the author names.
+
+    A language outside the list (one the detector found, shown again when editing) is kept
+    when it is a well-formed tag."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            label="Language",
+            choices=language_choices(),
+            initial=DETECT,
+            required=False,
+            help_text="Lets screen readers and browsers read your comment in its language.",
+            **kwargs,
+        )
+
+    def add_choice(self, tag: str) -> None:
+        known = language_choices()
+        if tag and tag not in {value for value, _ in known}:
+            self.choices = [*known, (tag, tag)]
+
+    def valid_value(self, value: Any) -> bool:
+        return super().valid_value(value) or bool(canonical_tag(str(value)))
+
+    def clean(self, value: Any) -> str:
+        chosen = super().clean(value) or DETECT
+        return DETECT if chosen == DETECT else canonical_tag(chosen)
+
+
 class CommentForm(forms.Form):
     subject = forms.CharField(
         max_length=MAX_SUBJECT_LENGTH,
@@ -25,19 +56,28 @@ class CommentForm(forms.Form):
         help_text="Optional: the first words of your comment are used when empty.",
     )
     body = forms.CharField(
+        label="Comment",
         max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"}),
         help_text="Markdown: *emphasis*, **strong**, [links](https://…), > quotes, lists, `code`.",
         error_messages={"required": "The comment is empty: write something in the body."},
     )
+    language = LanguageField()
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     name = forms.CharField(max_length=MAX_ANONYMOUS_NAME_LENGTH, required=False)
-    email = forms.EmailField(required=False, help_text="Never shown.")
+    email = forms.EmailField(label="E-mail", required=False, help_text="Never shown.")
 
-    def __init__(self, *args: Any, anonymous: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, anonymous: bool = False, subject: bool = True, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["subject"].widget.attrs["dir"] = "auto"
+        # A pasted comment over the limit would be cut short without a word; the server
+        # says how long it is instead.
+        self.fields["body"].widget.attrs.pop("maxlength", None)
+        if not subject:  # the Blog style has no subjects: the first words stand in
+            del self.fields["subject"]
         if not anonymous:
             del self.fields["name"]
             del self.fields["email"]
@@ -51,7 +91,18 @@ class CommentForm(forms.Form):
 class EditCommentForm(forms.Form):
     subject = forms.CharField(max_length=MAX_SUBJECT_LENGTH, required=False)
     body = forms.CharField(
+        label="Comment",
         max_length=MAX_COMMENT_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10, "dir": "auto"}),
         error_messages={"required": "The comment is empty: write something in the body."},
     )
+    language = LanguageField()
+
+    def __init__(self, *args: Any, language: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].widget.attrs.pop("maxlength", None)
+        language_field = self.fields["language"]
+        assert isinstance(language_field, LanguageField)
+        language_field.add_choice(language)
+        if not self.is_bound and language:
+            self.initial.setdefault("language", language)

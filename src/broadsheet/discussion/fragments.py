@@ -2,9 +2,10 @@
 
 A thread page then joins stored fragments instead of running template logic for every
 comment, which keeps a 10,000-comment page within its time budget. A fragment depends on
-the comment, on the site's time zone and date format, and on the templates that render it
-(the built-in ones or a site theme's); `fragment_key` records the latter two, and a row whose
-key no longer matches is rendered again when it is next read.
+the comment, on the site's time zone and date format, on its comment style and whether it
+shows ratings (DiscussionSettings), and on the templates that render it (the built-in ones or
+a site theme's); `fragment_key` records all but the comment, and a row whose key no longer
+matches is rendered again when it is next read.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from django.template import engines
 from django.urls import reverse
 from jinja2 import Environment, TemplateNotFound, meta
 
-from broadsheet.discussion.models import Comment
+from broadsheet.discussion.models import Comment, CommentStyle, DiscussionSettings
 from broadsheet.discussion.tree import CommentRow
+from broadsheet.markup import first_words, plain_text
 from broadsheet.publishing.bylines import site_clock
 from broadsheet.publishing.models import SiteSettings
 
@@ -26,9 +28,27 @@ FRAGMENT_TEMPLATE = "discussion/_comment_head.html"
 LINE_TEMPLATE = "discussion/_comment_line.html"
 
 
-def fragment_key_for(site: SiteSettings) -> str:
+SUBJECT_FROM_BODY_LENGTH = 60  # long enough for a thought, short enough for a one-line entry
+NO_SUBJECT = "(no subject)"
+
+
+def derived_subject(body_html: str) -> str:
+    """The subject a comment gets when its author gives none: its first words."""
+    return first_words(plain_text(body_html), SUBJECT_FROM_BODY_LENGTH) or NO_SUBJECT
+
+
+def has_own_subject(row: CommentRow) -> bool:
+    """Whether the author wrote the subject (the Blog style shows only those)."""
+    return row.subject not in {NO_SUBJECT, derived_subject(row.body_html)}
+
+
+def fragment_key_for(site: SiteSettings, discussion: DiscussionSettings | None = None) -> str:
+    discussion = discussion or DiscussionSettings.current()
     templates = fragment_templates_digest(engines["jinja2"].env)  # type: ignore[attr-defined]
-    signature = f"{templates}|{site.time_zone}|{site.date_format}"
+    signature = (
+        f"{templates}|{site.time_zone}|{site.date_format}"
+        f"|{discussion.comment_style}|{discussion.show_ratings}"
+    )
     return hashlib.sha1(signature.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -73,22 +93,34 @@ def _people_prefix() -> str:
     return reverse("accounts:profile", kwargs={"username": "0"})[:-2]
 
 
-def render_fragment(row: CommentRow, site: SiteSettings) -> str:
+def render_fragment(
+    row: CommentRow, site: SiteSettings, discussion: DiscussionSettings | None = None
+) -> str:
     """The full comment's head and body (the page closes the article after its actions)."""
-    return render_fragments([row], site)[0][0]
+    return render_fragments([row], site, discussion)[0][0]
 
 
-def render_fragments(rows: Iterable[CommentRow], site: SiteSettings) -> list[tuple[str, str]]:
-    """(full, one-line) HTML for each row."""
+def render_fragments(
+    rows: Iterable[CommentRow], site: SiteSettings, discussion: DiscussionSettings | None = None
+) -> list[tuple[str, str]]:
+    """(full, one-line) HTML for each row, in the site's comment style."""
+    discussion = discussion or DiscussionSettings.current()
     full, line = _template(FRAGMENT_TEMPLATE), _template(LINE_TEMPLATE)
-    context = {"clock": site_clock(site), "people": _people_prefix()}
+    context = {
+        "clock": site_clock(site),
+        "people": _people_prefix(),
+        "blog": discussion.comment_style == CommentStyle.BLOG,
+        "show_ratings": discussion.show_ratings,
+        "has_own_subject": has_own_subject,
+    }
     return [
         (str(full.render(row=row, **context)), str(line.render(row=row, **context))) for row in rows
     ]
 
 
 def row_of(comment: Comment) -> CommentRow:
-    author = comment.author.username if comment.author_id and comment.author else None
+    account = comment.author if comment.author_id else None
+    author = account.username if account else None
     return CommentRow(
         id=comment.pk,
         parent_id=comment.parent_id,
@@ -104,21 +136,31 @@ def row_of(comment: Comment) -> CommentRow:
         rating_average=comment.rating_average,
         rating_count=comment.rating_count,
         reply_count=comment.reply_count,
+        language=comment.language,
+        author_display=account.display_name if account else None,
     )
 
 
-def refresh_fragment(comment: Comment, site: SiteSettings) -> None:
+def refresh_fragment(
+    comment: Comment, site: SiteSettings, discussion: DiscussionSettings | None = None
+) -> None:
     """Render the comment's fragment into its fields; the caller saves them."""
-    comment.fragment_html, comment.line_html = render_fragments([row_of(comment)], site)[0]
-    comment.fragment_key = fragment_key_for(site)
+    discussion = discussion or DiscussionSettings.current()
+    comment.fragment_html, comment.line_html = render_fragments(
+        [row_of(comment)], site, discussion
+    )[0]
+    comment.fragment_key = fragment_key_for(site, discussion)
 
 
 FRAGMENT_FIELDS = ["fragment_html", "line_html", "fragment_key"]
 
 
-def refresh_stale_fragments(rows: list[CommentRow], site: SiteSettings) -> None:
-    """Render again, and store, the fragments of rows rendered with other site formats."""
-    key = fragment_key_for(site)
+def refresh_stale_fragments(
+    rows: list[CommentRow], site: SiteSettings, discussion: DiscussionSettings
+) -> None:
+    """Render again, and store, the fragments of rows rendered with other site formats or
+    another comment style."""
+    key = fragment_key_for(site, discussion)
     stale = [row for row in rows if row.fragment_key != key]
     if not stale:
         return
@@ -127,7 +169,7 @@ def refresh_stale_fragments(rows: list[CommentRow], site: SiteSettings) -> None:
     )
     for row in stale:
         row.body_html = bodies.get(row.id, "")
-    for row, (full, line) in zip(stale, render_fragments(stale, site), strict=True):
+    for row, (full, line) in zip(stale, render_fragments(stale, site, discussion), strict=True):
         row.fragment_html, row.line_html, row.fragment_key = full, line, key
     Comment.objects.bulk_update(
         [

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import F, Q
 
 from broadsheet.changes import (
     CommentEdited,
     CommentRated,
     CommentsPosted,
     CommentStateChanged,
+    DisplayNameChanged,
     PostEdited,
     PostPublished,
     PostUnpublished,
@@ -16,7 +17,7 @@ from broadsheet.changes import (
     ThreadOpened,
     ThreadRecounted,
 )
-from broadsheet.discussion.models import ThreadState
+from broadsheet.discussion.models import Comment, ThreadState
 
 ThreadChange = (
     CommentsPosted
@@ -37,3 +38,15 @@ def move_thread_version(change: ThreadChange) -> None:
     keys the cached pages of the thread."""
     if not ThreadState.objects.filter(post_id=change.post_id).update(version=F("version") + 1):
         ThreadState.objects.get_or_create(post_id=change.post_id, defaults={"version": 1})
+
+
+def show_new_display_name(change: DisplayNameChanged) -> None:
+    """The person's comments show their name in stored fragments: marked stale, each is
+    rendered again when its thread is next read (fragments.refresh_stale_fragments). The
+    threads they wrote in, and the posts they wrote, move their versions on."""
+    Comment.objects.filter(author_id=change.user_id).exclude(fragment_key="").update(
+        fragment_key=""
+    )
+    ThreadState.objects.filter(
+        Q(post__comments__author_id=change.user_id) | Q(post__authors=change.user_id)
+    ).update(version=F("version") + 1)

@@ -164,7 +164,7 @@ class Comment(models.Model):
     @property
     def author_display_name(self) -> str:
         if self.author_id is not None and self.author is not None:
-            return self.author.username
+            return self.author.shown_name
         return self.author_name or "Anonymous"
 
 

@@ -10,7 +10,7 @@ from django.db.models import Q, Value
 from broadsheet.accounts.permissions import Actor, is_moderator, is_trusted, signed_in
 from broadsheet.discussion.display import Arrangement, DisplayMode, arrange
 from broadsheet.discussion.fragments import refresh_stale_fragments
-from broadsheet.discussion.models import Comment, CommentState, Rating
+from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings, Rating
 from broadsheet.discussion.tree import (
     CommentNode,
     CommentRow,
@@ -40,6 +40,8 @@ ROW_FIELDS = (
     "fragment_html",
     "line_html",
     "fragment_key",
+    "language",
+    "author__display_name",
 )  # fmt: skip, in the order of CommentRow's fields
 # A page shows the stored fragments, the API the sanitized body: each reads only its own.
 PAGE_FIELDS = tuple(Value("") if name == "body_html" else name for name in ROW_FIELDS)
@@ -106,6 +108,7 @@ class ThreadPage:
     page_count: int
     total_shown: int
     own_ratings: dict[int, int] = field(default_factory=dict)
+    first_number: int = 1  # the list position of the page's first top-level comment
 
 
 def thread_page(
@@ -118,13 +121,15 @@ def thread_page(
     page_number: int = 1,
     comment_id: int | None = None,
     site: SiteSettings | None = None,
+    discussion: DiscussionSettings | None = None,
     hidden_as_placeholders: bool = False,
 ) -> ThreadPage:
     """The entries of one page of a thread in a display mode and order.
 
     With site given, rows carry the stored fragments (rendered again when the site's formats
-    changed); without, the sanitized bodies (the API). hidden_as_placeholders shows ordinary
-    readers a hidden comment as a collapsed line (DiscussionSettings.show_hidden_to_readers).
+    or its comment style, from `discussion`, changed); without, the sanitized bodies (the
+    API). hidden_as_placeholders shows ordinary readers a hidden comment as a collapsed line
+    (DiscussionSettings.show_hidden_to_readers).
 
     With per_page set, pages hold that many top-level comments (flat mode: that many
     comments); a comment_id picks the page that holds that comment.
@@ -136,7 +141,7 @@ def thread_page(
         hidden_as_placeholders=hidden_as_placeholders,
     )
     if site is not None:
-        refresh_stale_fragments(rows, site)
+        refresh_stale_fragments(rows, site, discussion or DiscussionSettings.current())
     roots = _drop_empty_placeholders(build_comment_tree(rows))
     if display is DisplayMode.FLAT:
         row_key = row_sort_key(sort)
@@ -147,7 +152,7 @@ def thread_page(
         roots = [CommentNode(row) for row in rows_in_order]
     else:
         roots = sort_tree(roots, sort)
-    page_count = 1
+    page_count = first_number = 1
     if per_page > 0 and roots:
         page_count = math.ceil(len(roots) / per_page)
         if comment_id is not None:
@@ -155,7 +160,8 @@ def thread_page(
             if index is not None:
                 page_number = index // per_page + 1
         page_number = min(max(page_number, 1), page_count)
-        roots = roots[(page_number - 1) * per_page : page_number * per_page]
+        first_number = (page_number - 1) * per_page + 1
+        roots = roots[first_number - 1 : page_number * per_page]
     else:
         page_number = 1
     arrangement = arrange(roots, display, sort)
@@ -175,6 +181,7 @@ def thread_page(
         page_count=page_count,
         total_shown=len(rows),
         own_ratings=own,
+        first_number=first_number,
     )
 
 

@@ -40,7 +40,8 @@ from broadsheet.changes import (
     ThreadRecounted,
     announce,
 )
-from broadsheet.discussion.fragments import FRAGMENT_FIELDS, refresh_fragment
+from broadsheet.discussion.fragments import FRAGMENT_FIELDS, derived_subject, refresh_fragment
+from broadsheet.discussion.languages import comment_language
 from broadsheet.discussion.models import (
     MAX_ANONYMOUS_NAME_LENGTH,
     MAX_COMMENT_LENGTH,
@@ -53,14 +54,13 @@ from broadsheet.discussion.models import (
 )
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.guard.bans import check_not_banned
-from broadsheet.markup import first_words, plain_text, render_comment_markdown
+from broadsheet.markup import render_comment_markdown
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
 from broadsheet.screening.models import ScreeningSettings
 from broadsheet.screening.rules import AuthorFacts, screen_comment
 from broadsheet.screening.spam import assess_spam
 
-SUBJECT_FROM_BODY_LENGTH = 60  # long enough for a thought, short enough for a one-line entry
 LOWEST_READER_RATING = 1
 HIGHEST_RATING = 5
 HIDE_RATING = 0  # reserved for trusted readers (community moderation)
@@ -108,7 +108,7 @@ def prepare_comment_text(*, subject: str, body: str) -> tuple[str, str, str]:
         )
     body_html = render_comment_markdown(body)
     if not subject:
-        subject = first_words(plain_text(body_html), SUBJECT_FROM_BODY_LENGTH) or "(no subject)"
+        subject = derived_subject(body_html)
     return subject, body, body_html
 
 
@@ -187,6 +187,7 @@ class NewComment:
     created: datetime | None = None
     state: CommentState | None = None
     ratings: tuple[tuple[int, int], ...] = ()  # (rater's user id, value)
+    language: str | None = None  # BCP 47 as the author or an import says; None: detect it
 
 
 # Rows per INSERT or UPDATE statement: well under SQLite's limit of variables per statement.
@@ -293,9 +294,10 @@ def _write_new_comments(
     thread.save(update_fields=["last_number"])
     # Ids first, so that each comment's fragments (which link to its id) are rendered before
     # the INSERT and stored by it: a second pass of UPDATEs doubled the cost of an import.
+    look = DiscussionSettings.current()
     for comment, comment_id in zip(made, reserve_comment_ids(len(made)), strict=True):
         comment.pk = comment_id
-        refresh_fragment(comment, site)
+        refresh_fragment(comment, site, look)
     Comment.objects.bulk_create(made, batch_size=BULK_BATCH_SIZE)
     _store_ratings(made, comments, result)
     _count_replies_to_existing(made)
@@ -429,6 +431,7 @@ def _new_comment(
         subject=subject,
         body=body,
         body_html=body_html,
+        language=comment_language(chosen=item.language, subject=item.subject, body_html=body_html),
         author=author,
         author_name=name,
         author_email=email,
@@ -507,11 +510,13 @@ def post_comment(
     anonymous_name: str = "",
     anonymous_email: str = "",
     submission_key: str = "",
+    language: str | None = None,
     site: SiteSettings | None = None,
 ) -> Comment:
     """Add one comment (or a reply) to a post and give it the post's next number.
 
     A form submitted twice carries the same submission_key and gets the first comment back.
+    `language` is the author's choice; None (or "detect") tells it from the text.
     """
     item = NewComment(
         author=author,
@@ -521,6 +526,7 @@ def post_comment(
         anonymous_name=anonymous_name,
         anonymous_email=anonymous_email,
         submission_key=submission_key,
+        language=language,
     )
     try:
         return post_comments(post=post, comments=[item], site=site)[0]
@@ -601,17 +607,30 @@ def check_can_edit_comment(*, user: Actor, comment: Comment, settings: Discussio
 
 @transaction.atomic
 def edit_comment(
-    *, comment: Comment, editor: Actor, subject: str, body: str, site: SiteSettings | None = None
+    *,
+    comment: Comment,
+    editor: Actor,
+    subject: str,
+    body: str,
+    language: str | None = None,
+    site: SiteSettings | None = None,
 ) -> Comment:
+    """Change a comment's text; its language is told again unless the editor gives one."""
     site = site or get_site_settings()
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    check_can_edit_comment(user=editor, comment=comment, settings=DiscussionSettings.current())
+    settings = DiscussionSettings.current()
+    check_can_edit_comment(user=editor, comment=comment, settings=settings)
     comment.subject, comment.body, comment.body_html = prepare_comment_text(
         subject=subject, body=body
     )
+    comment.language = comment_language(
+        chosen=language, subject=subject, body_html=comment.body_html
+    )
     comment.edited = timezone.now()
-    refresh_fragment(comment, site)
-    comment.save(update_fields=["subject", "body", "body_html", "edited", *FRAGMENT_FIELDS])
+    refresh_fragment(comment, site, settings)
+    comment.save(
+        update_fields=["subject", "body", "body_html", "language", "edited", *FRAGMENT_FIELDS]
+    )
     account = signed_in(editor)
     announce(
         CommentEdited(
@@ -640,7 +659,15 @@ def delete_comment(*, comment: Comment, user: Actor, site: SiteSettings | None =
     return set_comment_state(comment=comment, state=CommentState.DELETED, actor=user, site=site)
 
 
-def check_can_rate(*, user: Actor, comment: Comment, value: int) -> None:
+def check_ratings_on(settings: DiscussionSettings) -> None:
+    if not settings.show_ratings:
+        raise NotAllowed("This site does not use ratings.", code="ratings_off")
+
+
+def check_can_rate(
+    *, user: Actor, comment: Comment, value: int, settings: DiscussionSettings | None = None
+) -> None:
+    check_ratings_on(settings or DiscussionSettings.current())
     account = signed_in(user)
     if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
@@ -677,14 +704,14 @@ def community_state(comment: Comment, settings: DiscussionSettings) -> str:
     return comment.state
 
 
-def _store_rating_totals(comment: Comment, rater: User) -> Comment:
+def _store_rating_totals(comment: Comment, rater: User, settings: DiscussionSettings) -> Comment:
     """Keep average and count on the comment, and hide or show it by the readers' ratings."""
     site = get_site_settings()
     comment.rating_average = (
         comment.rating_sum / comment.rating_count if comment.rating_count else None
     )
-    state = community_state(comment, DiscussionSettings.current())
-    refresh_fragment(comment, site)
+    state = community_state(comment, settings)
+    refresh_fragment(comment, site, settings)
     comment.save(update_fields=["rating_sum", "rating_count", "rating_average", *FRAGMENT_FIELDS])
     if state != comment.state:
         comment = set_comment_state(comment=comment, state=CommentState(state), site=site)
@@ -703,7 +730,8 @@ def _store_rating_totals(comment: Comment, rater: User) -> Comment:
 def rate_comment(*, comment: Comment, rater: Actor, value: int) -> Comment:
     """Give or change this reader's rating; the comment's average and count move with it."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    check_can_rate(user=rater, comment=comment, value=value)
+    settings = DiscussionSettings.current()
+    check_can_rate(user=rater, comment=comment, value=value, settings=settings)
     account = signed_in(rater)
     assert account is not None  # check_can_rate refuses visitors
     rating = Rating.objects.filter(comment=comment, rater=account).first()
@@ -715,12 +743,14 @@ def rate_comment(*, comment: Comment, rater: Actor, value: int) -> Comment:
         comment.rating_sum += value - rating.value
         rating.value = value
         rating.save(update_fields=["value", "updated"])
-    return _store_rating_totals(comment, account)
+    return _store_rating_totals(comment, account, settings)
 
 
 @transaction.atomic
 def remove_rating(*, comment: Comment, rater: Actor) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    settings = DiscussionSettings.current()
+    check_ratings_on(settings)
     account = signed_in(rater)
     if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
@@ -730,7 +760,7 @@ def remove_rating(*, comment: Comment, rater: Actor) -> Comment:
     comment.rating_count -= 1
     comment.rating_sum -= rating.value
     rating.delete()
-    return _store_rating_totals(comment, account)
+    return _store_rating_totals(comment, account, settings)
 
 
 @transaction.atomic

@@ -40,12 +40,16 @@ class CommentRow:
     fragment_html: str = ""
     line_html: str = ""
     fragment_key: str = ""
+    language: str = ""  # BCP 47, "" when it could not be told (languages.py)
+    author_display: str | None = None  # the account's display name, "" or None: none set
     parent_number: int | None = None
     parent_author: str = ""
 
     @property
     def author_display_name(self) -> str:
-        return self.author_username or self.author_name or "Anonymous"
+        """The name a page shows: the account's display name or username, else the name an
+        anonymous commenter gave."""
+        return self.author_display or self.author_username or self.author_name or "Anonymous"
 
 
 @dataclass(slots=True)

@@ -21,7 +21,14 @@ from broadsheet.discussion.choices import CHOICE_COOKIE, CHOICE_COOKIE_AGE, thre
 from broadsheet.discussion.display import DISPLAY_LABELS, SORT_LABELS
 from broadsheet.discussion.forms import CommentForm, EditCommentForm
 from broadsheet.discussion.fragments import render_fragment
-from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings, ThreadState
+from broadsheet.discussion.languages import comment_language
+from broadsheet.discussion.models import (
+    Comment,
+    CommentState,
+    CommentStyle,
+    DiscussionSettings,
+    ThreadState,
+)
 from broadsheet.discussion.tree import CommentRow
 from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
 from broadsheet.guard.gate import guarded_write
@@ -40,6 +47,14 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+def _comment_form(request: HttpRequest, settings: DiscussionSettings, **kwargs: Any) -> CommentForm:
+    return CommentForm(
+        anonymous=not request.user.is_authenticated,
+        subject=settings.comment_style != CommentStyle.BLOG,
+        **kwargs,
+    )
+
+
 def _page_response(
     request: HttpRequest,
     post: Post,
@@ -51,7 +66,7 @@ def _page_response(
 ) -> HttpResponse:
     site = site_settings_of(request)
     settings = DiscussionSettings.current()
-    view = thread_view_for(request)
+    view = thread_view_for(request, ratings=settings.show_ratings)
     thread = selectors.thread_page(
         post=post,
         viewer=request.user,
@@ -61,15 +76,15 @@ def _page_response(
         page_number=_int_or_none(request.GET.get("page")) or 1,
         comment_id=_int_or_none(request.GET.get("comment")),
         site=site,
+        discussion=settings,
         hidden_as_placeholders=settings.show_hidden_to_readers,
     )
     closed_reason = services.comments_closed_reason(post=post, settings=settings)
     anonymous_allowed = settings.allow_anonymous_comments
     can_write = closed_reason is None and (request.user.is_authenticated or anonymous_allowed)
     if form is None and can_write:
-        form = CommentForm(
-            anonymous=not request.user.is_authenticated,
-            initial={"parent": _int_or_none(request.GET.get("reply"))},
+        form = _comment_form(
+            request, settings, initial={"parent": _int_or_none(request.GET.get("reply"))}
         )
     try:
         video = parse_video_url(post.video_url) if post.video_url else None
@@ -100,6 +115,8 @@ def _page_response(
             "viewer_trusted": is_trusted(request.user),
             "can_close": can_edit_posts(request.user),
             "edit_minutes": settings.comment_edit_minutes,
+            "blog": settings.comment_style == CommentStyle.BLOG,
+            "show_ratings": settings.show_ratings,
         },
         status=status,
     )
@@ -128,7 +145,7 @@ def _is_preview(request: HttpRequest) -> bool:
 def _comment_refused(request: HttpRequest, error: BroadsheetError, slug: str) -> HttpResponse:
     """A comment the write guard refused: the page again, with the reason and the text."""
     post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
-    form = CommentForm(request.POST, anonymous=not request.user.is_authenticated)
+    form = _comment_form(request, DiscussionSettings.current(), data=request.POST)
     form.is_valid()
     form.add_error(None, error.message)
     honeypot = HoneypotForm(request.POST, guarding=COMMENT_FORM).again()
@@ -161,26 +178,25 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
 def _post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     """Preview or post a comment; the write guard has let the request through."""
     post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
+    settings = DiscussionSettings.current()
     try:
-        services.check_can_comment(
-            user=request.user, post=post, settings=DiscussionSettings.current()
-        )
+        services.check_can_comment(user=request.user, post=post, settings=settings)
     except BroadsheetError as error:
         if error.code != "comments_closed":
             raise
         # Closed while the reader was writing: show the page, the reason and their text.
-        form = CommentForm(request.POST, anonymous=not request.user.is_authenticated)
-        form.is_valid()
         messages.error(request, error.message)
         return _page_response(request, post, status=error.status)
-    form = CommentForm(request.POST, anonymous=not request.user.is_authenticated)
+    form = _comment_form(request, settings, data=request.POST)
     honeypot = HoneypotForm(request.POST, guarding=COMMENT_FORM)
     if not form.is_valid():
         return _page_response(request, post, form=form, honeypot=honeypot.again(), status=422)
     data = form.cleaned_data
     if _is_preview(request):
         try:
-            preview = _preview_fragment(request, post, subject=data["subject"], body=data["body"])
+            preview = _preview_fragment(
+                request, post, subject=data.get("subject", ""), body=data["body"], data=data
+            )
         except BroadsheetError as error:
             form.add_error(None, error.message)
             return _page_response(
@@ -193,8 +209,9 @@ def _post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         comment = services.post_comment(
             post=post,
             author=request.user,
-            subject=data["subject"],
+            subject=data.get("subject", ""),
             body=data["body"],
+            language=data["language"],
             parent_id=data.get("parent"),
             anonymous_name=data.get("name") or "",
             anonymous_email=data.get("email") or "",
@@ -210,8 +227,11 @@ def _post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponseRedirect(comment.get_absolute_url())
 
 
-def _preview_fragment(request: HttpRequest, post: Post, *, subject: str, body: str) -> str:
+def _preview_fragment(
+    request: HttpRequest, post: Post, *, subject: str, body: str, data: dict[str, Any]
+) -> str:
     """The comment exactly as the thread will show it, rendered by the same fragment."""
+    typed_subject = subject
     subject, _, body_html = services.prepare_comment_text(subject=subject, body=body)
     thread = ThreadState.objects.filter(post=post).first()
     user = request.user
@@ -223,13 +243,17 @@ def _preview_fragment(request: HttpRequest, post: Post, *, subject: str, body: s
         subject=subject,
         body_html=body_html,
         author_username=user.get_username() if user.is_authenticated else None,
-        author_name=request.POST.get("name", ""),
+        author_name=data.get("name") or "",
         state=CommentState.VISIBLE,
         created=timezone.now(),
         edited=None,
         rating_average=None,
         rating_count=0,
         reply_count=0,
+        language=comment_language(
+            chosen=data["language"], subject=typed_subject, body_html=body_html
+        ),
+        author_display=getattr(user, "display_name", None),
     )
     return render_fragment(row, site_settings_of(request)) + "</article>"
 
@@ -240,7 +264,7 @@ def _comment_or_404(comment_id: int) -> Comment:
 
 def _edit_refused(request: HttpRequest, error: BroadsheetError, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
-    form = EditCommentForm(request.POST)
+    form = EditCommentForm(request.POST, language=comment.language)
     form.is_valid()
     form.add_error(None, error.message)
     response = render(request, "discussion/edit_comment.html", {"comment": comment, "form": form})
@@ -257,7 +281,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     refusal: BroadsheetError | None = None
     if request.method == "POST":
-        form = EditCommentForm(request.POST)
+        form = EditCommentForm(request.POST, language=comment.language)
         if form.is_valid():
             try:
                 services.edit_comment(
@@ -265,6 +289,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
                     editor=request.user,
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
+                    language=form.cleaned_data["language"],
                     site=site_settings_of(request),
                 )
             except BroadsheetError as error:
@@ -274,7 +299,9 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
                 messages.success(request, "Your changes are saved.")
                 return HttpResponseRedirect(comment.get_absolute_url())
     else:
-        form = EditCommentForm(initial={"subject": comment.subject, "body": comment.body})
+        form = EditCommentForm(
+            initial={"subject": comment.subject, "body": comment.body}, language=comment.language
+        )
     response = render(request, "discussion/edit_comment.html", {"comment": comment, "form": form})
     if refusal is not None:
         response.status_code = refusal.status
@@ -302,6 +329,11 @@ def rate_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     value = None if raw == "clear" else _int_or_none(raw)
     if value is None and raw != "clear":
         raise InvalidInput("Choose a rating from 1 to 5.")
+    if value == services.HIDE_RATING and request.POST.get("confirmed") != "1":
+        # A 0 hides the comment once enough trusted readers give it: asked once more, as
+        # thread.js asks in a dialog, so that a slip of the keyboard hides nothing.
+        services.check_can_rate(user=request.user, comment=comment, value=value)
+        return render(request, "discussion/confirm_hide_rating.html", {"comment": comment})
     if value is None:
         services.remove_rating(comment=comment, rater=request.user)
     else:

@@ -43,11 +43,12 @@ def format_site_datetime(value: object, site: SiteSettings) -> str:
 def author_links(post: Post) -> SafeString:
     if post.byline:
         return escape(post.byline)
+    # Each name isolated (dir="auto"): a name in Arabic must not reorder the " and " after it.
     return format_html_join(
         " and ",
-        '<a href="{}" rel="author">{}</a>',
+        '<a href="{}" rel="author" dir="auto">{}</a>',
         (
-            (reverse("publishing:author", kwargs={"username": author.username}), author.username)
+            (reverse("publishing:author", kwargs={"username": author.username}), author.shown_name)
             for author in post.authors.all()
         ),
     )

@@ -75,6 +75,30 @@ a shared intake record and a monthly report. Whether the county boards ask for t
 next story.
 """
 
+CONTRIBUTE_SLUG = "what-the-contribute-box-is-for"
+
+CONTRIBUTE_INTRO = """\
+The box beside every page of this demo, with the site's tagline and a **Contribute To The
+Lantern Ledger** button, is where a reader-funded site asks for support. The independent
+magazines Broadsheet is made for live on their readers: the box is how they ask, on every
+page, without getting in the way of the story.
+
+The Lantern Ledger is invented and takes no money, so its button leads here.
+"""
+
+CONTRIBUTE_BODY = """\
+## Pointing it somewhere real
+
+A site's owner sets the box in the admin, under **Site settings**:
+
+- **Contribute URL** is where the button leads: a donation page, a membership scheme or a
+  tip jar, on the site itself or elsewhere;
+- **Contribute label** replaces the words on the button ("Support our reporting", say);
+- **Tagline** is the sentence above it.
+
+Leave the address empty and the button disappears; the tagline stays.
+"""
+
 DEMO_POSTS: list[dict[str, Any]] = [
     {
         "slug": "appeals-court-hears-bail-reform-arguments",
@@ -211,6 +235,15 @@ DEMO_POSTS: list[dict[str, Any]] = [
         "hours_ago": 120,
         "open_thread": True,
         "intro": "Midweek open thread. What's on your mind?",
+    },
+    {
+        "slug": CONTRIBUTE_SLUG,
+        "title": "What the Contribute Box Is For",
+        "authors": ["mara_quill"],
+        "hours_ago": 24 * 45,  # an old page: it stays off the front page's first screens
+        "comments_open": False,
+        "intro": CONTRIBUTE_INTRO,
+        "body": CONTRIBUTE_BODY,
     },
     {
         "slug": "sentencing-commission-draft-guidelines",

@@ -53,7 +53,9 @@ def tag_posts(request: HttpRequest, slug: str) -> HttpResponse:
 def author_posts(request: HttpRequest, username: str) -> HttpResponse:
     author = get_object_or_404(User, username=username, is_active=True)
     posts = selectors.newest_first(selectors.visible_posts().filter(authors=author))
-    return _post_list(request, posts, heading=f"Posts by {author.username}", description=author.bio)
+    return _post_list(
+        request, posts, heading=f"Posts by {author.shown_name}", description=author.bio
+    )
 
 
 @require_safe

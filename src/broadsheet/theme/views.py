@@ -5,11 +5,25 @@ from __future__ import annotations
 import sys
 
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from broadsheet.publishing.selectors import site_settings_of
 from broadsheet.theme.middleware import ERROR_PAGE_TITLES
+
+FAVICON = "theme/favicon.svg"  # linked from theme/base.html; a site's theme may replace it
+FAVICON_REDIRECT_SECONDS = 24 * 3600  # the icon's hashed name changes when the icon does
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for by habit (for a feed or a JSON answer, say): the
+    theme's icon, under its hashed static name."""
+    response = HttpResponseRedirect(static(FAVICON))
+    response["Cache-Control"] = f"public, max-age={FAVICON_REDIRECT_SECONDS}"
+    return response
 
 
 def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:

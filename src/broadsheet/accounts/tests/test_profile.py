@@ -38,7 +38,7 @@ def test_the_profile_shows_username_join_date_bio_and_role(client: Client, reade
 
     html = page_text(client.get(profile_url(reader)))
 
-    assert '<h1 class="profile__name">rita_reader</h1>' in html
+    assert '<h1 class="profile__name" dir="auto">rita_reader</h1>' in html
     joined = timezone.localdate(reader.date_joined, ZoneInfo(settings.TIME_ZONE))
     assert f'<time datetime="{joined.isoformat()}">' in html
     assert "<dd>Reader</dd>" in html
@@ -179,3 +179,62 @@ def test_editing_needs_a_login(client: Client, reader: User) -> None:
     assert response["Location"].startswith(reverse("accounts:login"))
     reader.refresh_from_db()
     assert reader.bio == ""
+
+
+def test_the_owner_sets_a_display_name_that_bylines_and_comment_heads_show(
+    client: Client, editor: User, reader: User, post_and_commit: Post
+) -> None:
+    from broadsheet.discussion.tests.factories import make_comment
+
+    post = make_post(editor, "A story with a byline")
+    comment = make_comment(post, editor, "A note from the author.")
+    client.force_login(editor)
+    assert 'name="display_name"' in page_text(client.get(profile_url(editor)))
+
+    post_and_commit(EDIT, edit_form(editor, display_name="  Mara   Quill "))
+
+    editor.refresh_from_db()
+    assert editor.display_name == "Mara Quill"
+    client.logout()
+    story = page_text(client.get(post.get_absolute_url()))
+    assert f'<a href="/author/{editor.username}/" rel="author" dir="auto">Mara Quill</a>' in story
+    # The comment's stored head was rendered with the username; it follows the new name.
+    assert f'<a href="/accounts/people/{editor.username}/" dir="auto">Mara Quill</a>' in story
+    assert f'id="comment-{comment.pk}"' in story
+    profile = page_text(client.get(profile_url(editor)))
+    assert '<h1 class="profile__name" dir="auto">Mara Quill</h1>' in profile
+    assert f"<dd>{editor.username}</dd>" in profile
+
+
+def test_an_empty_display_name_shows_the_username(client: Client, reader: User) -> None:
+    User.objects.filter(pk=reader.pk).update(display_name="Rita")
+    client.force_login(reader)
+    client.post(EDIT, edit_form(reader, display_name=""))
+    reader.refresh_from_db()
+    assert reader.shown_name == "rita_reader"
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("user\u202egnp.exe", "Remove the invisible direction marks"),
+        ("a\u2066b", "Remove the invisible direction marks"),
+        ("bell\x07", "Remove the control characters."),
+        ("x" * 81, "Ensure this value has at most 80 characters (it has 81)."),
+    ],
+)
+def test_a_display_name_that_could_pass_for_another_is_refused(
+    client: Client, reader: User, name: str, error: str
+) -> None:
+    client.force_login(reader)
+    response = client.post(EDIT, edit_form(reader, display_name=name))
+    assert field_errors(response, "display_name")[0].startswith(error)
+    reader.refresh_from_db()
+    assert reader.display_name == ""
+
+
+def test_names_in_any_script_are_welcome(client: Client, reader: User) -> None:
+    client.force_login(reader)
+    client.post(EDIT, edit_form(reader, display_name="كريم إبراهيم"))
+    reader.refresh_from_db()
+    assert reader.display_name == "كريم إبراهيم"

@@ -43,7 +43,7 @@ def test_a_comment_shows_subject_rating_number_byline_body_and_parent_in_order(
         article.index("(4.50 / 2)"),
         article.index("(#1)"),
         article.index(
-            f'by <a href="/accounts/people/{reader.username}/">{reader.username}</a> on '
+            f'by <a href="/accounts/people/{reader.username}/" dir="auto">{reader.username}</a> on '
         ),
         article.index("First <em>body</em>"),
     ]

@@ -76,7 +76,10 @@ def test_post_page_shows_intro_body_byline_and_neighbours(client, editor):
     assert 'id="more"' in page and "Below the fold." in page
     assert f'rel="prev" href="{before.get_absolute_url()}">&lt; The story before</a>' in page
     assert f'rel="next" href="{after.get_absolute_url()}">The story after &gt;</a>' in page
-    assert f'By <a href="/author/{editor.username}/" rel="author">{editor.username}</a>' in page
+    assert (
+        f'By <a href="/author/{editor.username}/" rel="author" dir="auto">{editor.username}</a>'
+        in page
+    )
 
 
 def test_byline_override_and_site_format(client, editor):

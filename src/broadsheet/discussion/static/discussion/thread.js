@@ -3,6 +3,10 @@
 // a form. Here the same markup gets an inline reply form, drafts kept across reloads, ratings
 // without a reload and sub-threads that fold.
 //
+// Nothing happens while a reader moves through a list's options (WCAG 3.2.2): the Display and
+// Sort lists wait for Apply, a rating for its Rate button or Enter, and a 0 (hide) for a
+// confirmation.
+//
 // Elements are found by class and data- attributes, never by their nesting, so the comment
 // markup can move its parts around without breaking this.
 
@@ -44,17 +48,6 @@ function announce(text) {
   window.setTimeout(() => {
     liveRegion.textContent = text;
   }, 50);
-}
-
-// ---------------------------------------------------------------- display and sort
-
-function enhanceThreadControls(controls) {
-  for (const button of controls.querySelectorAll("button[type=submit], button:not([type])")) {
-    button.hidden = true;
-  }
-  controls.addEventListener("change", (event) => {
-    if (event.target instanceof HTMLSelectElement) controls.requestSubmit();
-  });
 }
 
 // ---------------------------------------------------------------- drafts
@@ -136,7 +129,8 @@ function enhanceCommentForm(form) {
     const onPage = commentArticle(replyTo.id);
     const link = document.createElement("a");
     link.href = onPage ? `#comment-${replyTo.id}` : `?comment=${replyTo.id}#comment-${replyTo.id}`;
-    link.textContent = `#${replyTo.number} ${replyTo.subject}`.trim();
+    // Scoop style: "#3 Its subject"; Blog style has no numbers and names the author.
+    link.textContent = `${replyTo.number ? `#${replyTo.number}` : ""} ${replyTo.subject}`.trim();
     title.replaceChildren("Reply to ", link);
   }
 
@@ -270,6 +264,16 @@ function enhanceCommentForm(form) {
     openReply(replyFor(serverParent), { focus: false });
   }
   if (replyTo && window.location.hash === "#reply-form") form.scrollIntoView();
+
+  // The server sent the form back with errors: say why first. Not at once: the page's
+  // address ends in #reply-form, and browsers take the focus away from everything when they
+  // scroll to a target that cannot hold it (which is also why autofocus does nothing here).
+  const errors = form.querySelector("#comment-errors");
+  if (errors) {
+    const focusErrors = () => window.setTimeout(() => errors.focus(), 0);
+    if (document.readyState === "complete") focusErrors();
+    else window.addEventListener("load", focusErrors, { once: true });
+  }
 }
 
 function isPlainClick(event) {
@@ -295,10 +299,64 @@ async function errorDetail(response) {
   return `Your rating could not be saved (error ${response.status}). Please try again.`;
 }
 
+// ---------------------------------------------------------------- asking before a 0 (hide)
+
+const HIDE_VALUE = "0";
+let hideDialog = null;
+
+// One dialog for the page, made when first needed. A modal <dialog> keeps the focus inside,
+// closes on Escape (as "keep") and gives the focus back to the Rate button when it closes.
+function confirmationDialog() {
+  if (hideDialog) return hideDialog;
+  hideDialog = document.createElement("dialog");
+  hideDialog.className = "confirm-dialog";
+  hideDialog.setAttribute("aria-labelledby", "hide-dialog-title");
+  hideDialog.setAttribute("aria-describedby", "hide-dialog-text");
+  const form = document.createElement("form");
+  form.method = "dialog";
+  const title = document.createElement("h2");
+  title.id = "hide-dialog-title";
+  title.className = "confirm-dialog__title";
+  const text = document.createElement("p");
+  text.id = "hide-dialog-text";
+  text.textContent =
+    "A rating of 0 is a vote to hide the comment: once enough trusted readers rate it " +
+    "this low, ordinary readers no longer see it. You can change or remove your rating later.";
+  const actions = document.createElement("p");
+  actions.className = "form__actions";
+  const keep = document.createElement("button");
+  keep.value = "keep";
+  keep.className = "button";
+  keep.textContent = "Keep it visible";
+  keep.autofocus = true; // the safe answer is the one Enter gives
+  const hide = document.createElement("button");
+  hide.value = "hide";
+  hide.className = "button button--danger";
+  hide.textContent = "Rate 0 (hide)";
+  actions.append(hide, keep);
+  form.append(title, text, actions);
+  hideDialog.append(form);
+  discussion.append(hideDialog);
+  return hideDialog;
+}
+
+function confirmHide(which) {
+  const dialog = confirmationDialog();
+  dialog.querySelector(".confirm-dialog__title").textContent = `Rate ${which} 0 (hide)?`;
+  dialog.returnValue = "";
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "hide"), {
+      once: true,
+    });
+    dialog.showModal();
+  });
+}
+
+// ---------------------------------------------------------------- ratings
+
 function enhanceRateForm(form) {
   const select = form.querySelector("select[name=value]");
   if (!select) return;
-  for (const button of form.querySelectorAll("button")) button.hidden = true;
   const commentId = form.dataset.commentId;
   // The JSON API's address for this comment's rating (api.py), unless the markup gives one.
   const ratingUrl = form.dataset.ratingUrl || `/api/comments/${commentId}/rating`;
@@ -376,8 +434,7 @@ function enhanceRateForm(form) {
     const shown = article?.querySelector("[data-rating]");
     const text = ratingText(result.rating);
     if (shown) shown.textContent = text;
-    const number = commentNumber(article);
-    const which = number ? `comment #${number}` : "the comment";
+    const which = describe(article);
     announce(
       clearing
         ? `Your rating of ${which} is removed. Its rating is now ${text}.`
@@ -385,12 +442,45 @@ function enhanceRateForm(form) {
     );
   }
 
-  form.addEventListener("change", (event) => {
-    if (event.target === select) send();
+  function describe(article) {
+    const number = commentNumber(article);
+    if (number) return `comment #${number}`;
+    return form.dataset.commentLabel || "the comment";
+  }
+
+  let asked = false; // a dialog is open for this form: a second Enter does not open another
+
+  async function submit() {
+    if (!select.value) {
+      showError("Choose a rating first, then press Rate.");
+      select.focus();
+      return;
+    }
+    if (select.value === HIDE_VALUE && select.value !== saved) {
+      if (asked) return;
+      asked = true;
+      const article = commentArticle(commentId) || form.closest(".comment");
+      const confirmed = await confirmHide(describe(article));
+      asked = false;
+      if (!confirmed) {
+        select.value = saved;
+        announce("Nothing was rated.");
+        return;
+      }
+    }
+    send();
+  }
+
+  // Choosing a value sends nothing: arrow keys move through the options of a closed list in
+  // most browsers, and each step would be a vote. Enter, like the button, sends the choice.
+  select.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    form.requestSubmit();
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    send();
+    submit();
   });
 }
 
@@ -469,9 +559,6 @@ function revealTarget() {
 
 if (discussion) {
   prepareAnnouncer();
-  for (const controls of discussion.querySelectorAll("form.thread-controls")) {
-    enhanceThreadControls(controls);
-  }
   for (const form of discussion.querySelectorAll(".rate-form[data-comment-id]")) {
     enhanceRateForm(form);
   }
