@@ -6,6 +6,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 
@@ -30,14 +31,25 @@ def default_time_zone() -> str:
     return str(settings.TIME_ZONE)
 
 
+def validate_site_link(value: str) -> None:
+    """A path on this site (/posts/give/) or an http(s) address: nothing a browser would run."""
+    if value.startswith("/") and not value.startswith("//"):
+        return
+    URLValidator(schemes=["http", "https"])(value)
+
+
 class SiteSettings(OneRowPerSite):
     """The site's name, look and formats. The discussion, screening and moderation keep
     their own settings (DiscussionSettings, ScreeningSettings, ModerationSettings)."""
 
     name = models.CharField(max_length=100, default="Broadsheet")
     tagline = models.CharField(max_length=300, blank=True)
-    contribute_url = models.URLField(
-        blank=True, help_text="Where the sidebar's Contribute link goes."
+    contribute_url = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_site_link],
+        help_text="Where the sidebar's Contribute link goes: a page of this site (/about/give/) "
+        "or a full http(s) address.",
     )
     contribute_label = models.CharField(
         max_length=100, blank=True, help_text="Empty: “Contribute To <site name>”."

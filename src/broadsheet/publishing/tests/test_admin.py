@@ -118,3 +118,25 @@ def test_site_settings_are_one_row_opened_straight_from_the_list(client, admin_u
     assert client.get("/admin/publishing/sitesettings/add/").status_code == 403
     SiteSettings.objects.filter(pk=1).update(tagline="Daily coverage of the courts")
     assert "Daily coverage of the courts" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("link", "accepted"),
+    [
+        ("/posts/what-the-contribute-box-is-for/", True),
+        ("https://owner.example/give", True),
+        ("javascript:alert(1)", False),
+        ("//elsewhere.example/give", False),
+        ("ftp://owner.example/give", False),
+    ],
+)
+def test_the_contribute_link_is_a_page_of_the_site_or_a_web_address(link, accepted):
+    from django.core.exceptions import ValidationError
+
+    from broadsheet.publishing.models import validate_site_link
+
+    if accepted:
+        validate_site_link(link)
+    else:
+        with pytest.raises(ValidationError):
+            validate_site_link(link)
