@@ -53,6 +53,7 @@ from broadsheet.discussion.models import (
 )
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.guard.bans import check_not_banned
+from broadsheet.input_text import check_storable, one_line
 from broadsheet.markup import first_words, plain_text, render_comment_markdown
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
@@ -94,21 +95,22 @@ def check_can_comment(*, user: Actor, post: Post, settings: DiscussionSettings) 
 
 def prepare_comment_text(*, subject: str, body: str) -> tuple[str, str, str]:
     """The cleaned subject, body and sanitized HTML, or InvalidInput saying what is wrong."""
-    body = body.strip()
+    body = check_storable(body, field="comment").strip()
     if not body:
         raise InvalidInput("The comment is empty: write something in the body.")
     if len(body) > MAX_COMMENT_LENGTH:
         raise InvalidInput(
             f"The comment has {len(body):,} characters; the limit is {MAX_COMMENT_LENGTH:,}."
         )
-    subject = " ".join(subject.split())
+    subject = one_line(check_storable(subject, field="subject"))
     if len(subject) > MAX_SUBJECT_LENGTH:
         raise InvalidInput(
             f"The subject has {len(subject)} characters; the limit is {MAX_SUBJECT_LENGTH}."
         )
     body_html = render_comment_markdown(body)
     if not subject:
-        subject = first_words(plain_text(body_html), SUBJECT_FROM_BODY_LENGTH) or "(no subject)"
+        subject = one_line(first_words(plain_text(body_html), SUBJECT_FROM_BODY_LENGTH))
+        subject = subject or "(no subject)"
     return subject, body, body_html
 
 
@@ -140,13 +142,13 @@ def _anonymous_identity(name: str, email: str) -> tuple[str, str]:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    name = " ".join(name.split())
+    name = one_line(check_storable(name, field="name"))
     if not name:
         raise InvalidInput("Give a name to comment without an account.")
     if len(name) > MAX_ANONYMOUS_NAME_LENGTH:
         raise InvalidInput(f"The name is longer than {MAX_ANONYMOUS_NAME_LENGTH} characters.")
     try:
-        validate_email(email.strip())
+        validate_email(check_storable(email, field="e-mail address").strip())
     except ValidationError as error:
         raise InvalidInput("Give a valid e-mail address (it is never shown).") from error
     return name, email.strip()
@@ -157,7 +159,7 @@ def _imported_identity(name: str, email: str) -> tuple[str, str]:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    name = " ".join(name.split())[:MAX_ANONYMOUS_NAME_LENGTH] or "Anonymous"
+    name = one_line(name)[:MAX_ANONYMOUS_NAME_LENGTH] or "Anonymous"
     try:
         validate_email(email.strip())
     except ValidationError:
