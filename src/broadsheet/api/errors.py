@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -37,7 +37,7 @@ ERROR_CODES_BY_STATUS = {
     422: "invalid",
     429: "throttled",
 }
-DATABASE_DOWN_RETRY_SECONDS = 30  # as on the HTML error page: a database restart, not an outage
+DATABASE_DOWN_RETRY_SECONDS = 30  # long enough for a database restart, short for a reader
 AUTHENTICATION_HINT = (
     "Send `Authorization: Token <key>` (an admin creates keys with `broadsheet token <username>`)"
     " or sign in on the site."
@@ -55,9 +55,26 @@ def error_body(code: str, detail: str) -> dict[str, str]:
     return {"error": code, "detail": detail}
 
 
+def unexpected_error_response(error: BaseException | None) -> JsonResponse:
+    """The API's answer to an error nobody raised on purpose: 503 with Retry-After when the
+    database is not answering, else 500. Also given by the site's 500 handler for /api/
+    addresses, when the error came before the API's own handlers (a middleware's query)."""
+    if isinstance(error, DatabaseError):
+        detail = "The database is not answering. Nothing was lost; try again in a minute."
+        response = JsonResponse(error_body("unavailable", detail), status=503)
+        response["Retry-After"] = str(DATABASE_DOWN_RETRY_SECONDS)
+        return response
+    detail = "Something broke on our side; try again in a minute."
+    return JsonResponse(error_body("server_error", detail), status=500)
+
+
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """The `response=` entries that document an endpoint's error statuses in the schema."""
-    return dict.fromkeys(statuses, ErrorOut)
+    """The `response=` entries that document an endpoint's error statuses in the schema.
+
+    400 is always among them: any request whose address, query or headers hold a character
+    no text may hold is refused so (theme.input_check), whatever the endpoint.
+    """
+    return dict.fromkeys(sorted({400, *statuses}), ErrorOut)
 
 
 def describe_validation_errors(errors: Iterable[dict[str, Any]]) -> str:
@@ -141,18 +158,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             exc_info=error,
             extra={"status_code": 500, "request": request},
         )
-        if isinstance(error, DatabaseError):
-            response = respond(
-                request,
-                503,
-                "unavailable",
-                "The database is not answering. Nothing was lost; try again in a minute.",
-            )
-            response["Retry-After"] = str(DATABASE_DOWN_RETRY_SECONDS)
-        else:
-            response = respond(
-                request, 500, "server_error", "Something broke on our side; try again in a minute."
-            )
+        response = unexpected_error_response(error)
         response._has_been_logged = True  # type: ignore[attr-defined]  # logged above, with the traceback
         return response
 
