@@ -77,6 +77,22 @@ def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(sorted({400, *statuses}), ErrorOut)
 
 
+def _bound_message(error: dict[str, Any]) -> str | None:
+    """The schema's length and range errors said as the services say them; None for others."""
+    kind, bounds = error.get("type"), error.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"the limit is {bounds['max_length']:,} characters"
+    if kind == "string_too_short":
+        if bounds["min_length"] == 1:
+            return "this is empty: write something"
+        return f"at least {bounds['min_length']:,} characters are needed"
+    if kind == "greater_than_equal":
+        return f"the lowest is {bounds['ge']}"
+    if kind == "less_than_equal":
+        return f"the highest is {bounds['le']}"
+    return None
+
+
 def describe_validation_errors(errors: Iterable[dict[str, Any]]) -> str:
     """One readable sentence per problem, naming the field: "title: Field required; …"."""
     problems = []
@@ -96,7 +112,11 @@ def describe_validation_errors(errors: Iterable[dict[str, Any]]) -> str:
                 name += f".{part}" if name else str(part)
         if not name:
             name = "request body" if source == "body" else source or "request"
-        message = error.get("msg") or "; ".join(f"{key}: {value}" for key, value in error.items())
+        message = (
+            _bound_message(error)
+            or error.get("msg")
+            or "; ".join(f"{key}: {value}" for key, value in error.items())
+        )
         if name == "request body" and error.get("type") == "missing":
             message = "a JSON object is required"
         problems.append(f"{name}: {message}")
