@@ -34,7 +34,7 @@ from broadsheet.discussion.models import (
     DiscussionSettings,
 )
 from broadsheet.discussion.tree import CommentRow, SortOrder
-from broadsheet.errors import InvalidInput, NotFound
+from broadsheet.errors import InvalidInput
 from broadsheet.guard.ratelimits import COMMENT, COMMENT_DELETE, COMMENT_EDIT, RATING
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.api import PostId
@@ -204,14 +204,14 @@ class RatingChangedOut(Schema):
 def _comment(comment_id: int) -> Comment:
     comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
     if comment is None:
-        raise NotFound(f"There is no comment {comment_id}.")
+        raise services.no_such_comment(comment_id)
     return comment
 
 
 def _comment_out(comment_id: int) -> CommentRow:
     row = selectors.comment_row(comment_id=comment_id)
     if row is None:  # deleted from the database since it was written: not by this API
-        raise NotFound(f"There is no comment {comment_id}.")
+        raise services.no_such_comment(comment_id)
     return row
 
 

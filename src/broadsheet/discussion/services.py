@@ -51,6 +51,7 @@ from broadsheet.discussion.models import (
     Rating,
     ThreadState,
 )
+from broadsheet.discussion.selectors import visible_comments_filter
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.guard.bans import check_not_banned
 from broadsheet.input_text import check_storable, one_line
@@ -297,10 +298,14 @@ def _existing_parents(
         parent.pk: parent
         for parent in Comment.objects.filter(pk__in=wanted).only("id", "post_id", "depth", "state")
     }
-    for parent_id in wanted:
-        parent = parents.get(parent_id)
-        if parent is None:
+    for item in comments:
+        if item.parent_id is None:
+            continue
+        parent = parents.get(item.parent_id)
+        # One the author may not see (held, hidden) is answered as one that does not exist.
+        if parent is None or not (imported or can_see(user=item.author, comment=parent)):
             raise InvalidInput("The comment you are replying to does not exist.")
+    for parent in parents.values():
         if parent.post_id != post.pk:
             raise InvalidInput("The comment you are replying to belongs to another post.")
         if parent.state == CommentState.DELETED and not imported:
@@ -613,10 +618,28 @@ def delete_comment(*, comment: Comment, user: Actor, site: SiteSettings | None =
     return set_comment_state(comment=comment, state=CommentState.DELETED, actor=user, site=site)
 
 
+def no_such_comment(comment_id: int) -> NotFound:
+    """The answer about a comment that does not exist, and about one the asker may not see:
+    the same words, so that nobody learns of a held or hidden comment by trying its id."""
+    return NotFound(f"There is no comment {comment_id}.")
+
+
+def can_see(*, user: Actor, comment: Comment) -> bool:
+    """Whether `user` may see `comment` on its thread (selectors.visible_comments_filter)."""
+    return Comment.objects.filter(visible_comments_filter(user), pk=comment.pk).exists()
+
+
+def check_can_see(*, user: Actor, comment: Comment) -> None:
+    """Replies, ratings and flags go only to comments their author may see."""
+    if not can_see(user=user, comment=comment):
+        raise no_such_comment(comment.pk)
+
+
 def check_can_rate(*, user: Actor, comment: Comment, value: int) -> None:
     account = signed_in(user)
     if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
+    check_can_see(user=account, comment=comment)
     if comment.author_id == account.pk:
         raise NotAllowed("You cannot rate your own comment.")
     check_not_banned(user=account)
@@ -697,6 +720,7 @@ def remove_rating(*, comment: Comment, rater: Actor) -> Comment:
     account = signed_in(rater)
     if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
+    check_can_see(user=account, comment=comment)
     rating = Rating.objects.filter(comment=comment, rater=account).first()
     if rating is None:
         return comment

@@ -17,9 +17,9 @@ from broadsheet.accounts.permissions import check_can_moderate
 from broadsheet.api.auth import guarded, signed_in_user
 from broadsheet.api.errors import error_responses
 from broadsheet.api.inputs import BodyIn, NumberedPages
+from broadsheet.discussion import services as discussion_services
 from broadsheet.discussion.api import CommentId
 from broadsheet.discussion.models import Comment
-from broadsheet.errors import NotFound
 from broadsheet.guard.ratelimits import FLAG, MODERATION
 from broadsheet.moderation import selectors, services
 from broadsheet.moderation.models import MAX_REASON_LENGTH, Flag, ModerationAction
@@ -148,7 +148,7 @@ def flag(request: HttpRequest, comment_id: CommentId, payload: FlagIn) -> Status
     reporter = signed_in_user(request)
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
-        raise NotFound(f"There is no comment {comment_id}.")
+        raise discussion_services.no_such_comment(comment_id)
     created: Flag = services.flag_comment(
         comment=comment, reporter=reporter, reason=payload.reason, note=payload.note
     )
