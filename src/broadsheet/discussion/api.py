@@ -223,7 +223,7 @@ def _rating_changed(comment: Comment) -> RatingChangedOut:
 
 @router.get(
     "/posts/{int:post_id}/comments",
-    response={200: ThreadOut, **error_responses(401, 404, 422)},
+    response={200: ThreadOut, **error_responses(401, 404, 422, 429)},
     auth=None,
     summary="List a post's comments",
     description=(

@@ -85,7 +85,7 @@ class LogEntryOut(Schema):
 
 @router.get(
     "/moderation/queue",
-    response={200: list[QueueItemOut], **error_responses(401, 403)},
+    response={200: list[QueueItemOut], **error_responses(401, 403, 429)},
     summary="The moderation queue",
     description="Held and flagged comments, oldest first, with the reasons (moderators only).",
 )

@@ -183,7 +183,7 @@ def _saved(request: HttpRequest, saved: services.SavedPost) -> PostSavedOut:
 
 @router.get(
     "",
-    response={200: list[PostSummaryOut], **error_responses(401, 403, 422)},
+    response={200: list[PostSummaryOut], **error_responses(401, 403, 422, 429)},
     auth=None,
     summary="List posts",
     description=(
@@ -202,7 +202,7 @@ def list_posts(
 
 @router.get(
     "/{int:post_id}",
-    response={200: PostDetailOut, **error_responses(401, 404, 422)},
+    response={200: PostDetailOut, **error_responses(401, 404, 422, 429)},
     auth=None,
     summary="Read a post",
     description="Published posts for anyone; editors also read drafts and scheduled posts.",

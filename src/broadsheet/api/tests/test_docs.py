@@ -97,6 +97,8 @@ def test_every_operation_lists_the_statuses_it_answers(client):
                 assert {"413", "422"} <= statuses, (method, path)
             if operation.get("security"):
                 assert "401" in statuses, (method, path)
+            if "401" in statuses:
+                assert "429" in statuses, (method, path)  # wrong API keys, too many of them
     for paged in ("/api/posts", "/api/moderation/log"):
         page = next(p for p in paths[paged]["get"]["parameters"] if p["name"] == "page")
         assert page["schema"]["minimum"] == 1
