@@ -50,14 +50,8 @@ def test_an_edit_loses_them(post, reader):
 
 def test_an_anonymous_commenters_name_loses_them(post):
     DiscussionSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
-    comment = services.post_comment(
-        post=post,
-        author=AnonymousUser(),
-        subject="",
-        body="Hello.",
-        anonymous_name=f"{RLI}Sam{PDI} {SPOOF}",
-        anonymous_email="sam@example.org",
-    )
+    name = f"{RLI}Sam{PDI} {SPOOF}"
+    comment = make_comment(post, AnonymousUser(), anonymous_name=name, anonymous_email="s@ex.org")
     assert comment.author_name == f"Sam {PLAIN}"
 
 

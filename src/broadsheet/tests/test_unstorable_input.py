@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -179,14 +180,7 @@ def test_the_comment_service_refuses_unstorable_text_in_each_field(post, reader,
             make_comment(post, reader, **{"body": "ok", **fields})
     DiscussionSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
     with pytest.raises(InvalidInput, match="The name contains a"):
-        services.post_comment(
-            post=post,
-            author=_anonymous(),
-            subject="",
-            body="ok",
-            anonymous_name=f"Sam{bad}",
-            anonymous_email="sam@example.org",
-        )
+        make_comment(post, AnonymousUser(), anonymous_name=f"Sam{bad}", anonymous_email="s@ex.org")
     comment = make_comment(post, reader, "Fine.")
     with pytest.raises(InvalidInput, match="The comment contains a"):
         services.edit_comment(comment=comment, editor=reader, subject="", body=f"x{bad}")
@@ -199,12 +193,6 @@ def test_the_post_service_refuses_unstorable_text(editor, field, bad):
     with pytest.raises(InvalidInput, match="contains a"):
         publishing.create_post(editor=editor, **fields)
     assert not Post.objects.exists()
-
-
-def _anonymous() -> Any:
-    from django.contrib.auth.models import AnonymousUser
-
-    return AnonymousUser()
 
 
 any_text = st.text(
