@@ -26,7 +26,13 @@ from broadsheet.accounts.models import ApiToken, User
 from broadsheet.accounts.permissions import Actor
 from broadsheet.errors import NotAllowed
 from broadsheet.guard.gate import pass_write_guard
-from broadsheet.guard.ratelimits import RateLimit
+from broadsheet.guard.ratelimits import (
+    API_TOKEN,
+    RateLimit,
+    check_not_over_limit,
+    check_rate_limit,
+    client_ip,
+)
 
 # last_used answers "is this token still in use?"; it is not an audit log, and a write on
 # every request would make each read a write.
@@ -69,8 +75,13 @@ class ApiTokenAuth(GuardsWrites, APIKeyHeader):
         if scheme.lower() != "token":
             return None  # no token sent (or another scheme): let the session decide
         value = value.strip()
+        # Wrong keys are counted per address (guard.ratelimits.API_TOKEN); over the limit,
+        # every key from that address waits, right or wrong: 429 with Retry-After.
+        ip, nobody = client_ip(request), AnonymousUser()
+        check_not_over_limit(action=API_TOKEN.name, user=nobody, ip=ip)
         token = ApiToken.objects.select_related("user").filter(key=value).first() if value else None
         if token is None or not token.user.is_active:
+            check_rate_limit(action=API_TOKEN.name, user=nobody, ip=ip)
             raise AuthenticationError(
                 message="This API token is not valid. Ask an admin for a new one."
             )

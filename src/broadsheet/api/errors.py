@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -37,7 +37,7 @@ ERROR_CODES_BY_STATUS = {
     422: "invalid",
     429: "throttled",
 }
-DATABASE_DOWN_RETRY_SECONDS = 30  # as on the HTML error page: a database restart, not an outage
+DATABASE_DOWN_RETRY_SECONDS = 30  # long enough for a database restart, short for a reader
 AUTHENTICATION_HINT = (
     "Send `Authorization: Token <key>` (an admin creates keys with `broadsheet token <username>`)"
     " or sign in on the site."
@@ -55,9 +55,42 @@ def error_body(code: str, detail: str) -> dict[str, str]:
     return {"error": code, "detail": detail}
 
 
+def unexpected_error_response(error: BaseException | None) -> JsonResponse:
+    """The API's answer to an error nobody raised on purpose: 503 with Retry-After when the
+    database is not answering, else 500. Also given by the site's 500 handler for /api/
+    addresses, when the error came before the API's own handlers (a middleware's query)."""
+    if isinstance(error, DatabaseError):
+        detail = "The database is not answering. Nothing was lost; try again in a minute."
+        response = JsonResponse(error_body("unavailable", detail), status=503)
+        response["Retry-After"] = str(DATABASE_DOWN_RETRY_SECONDS)
+        return response
+    detail = "Something broke on our side; try again in a minute."
+    return JsonResponse(error_body("server_error", detail), status=500)
+
+
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
-    """The `response=` entries that document an endpoint's error statuses in the schema."""
-    return dict.fromkeys(statuses, ErrorOut)
+    """The `response=` entries that document an endpoint's error statuses in the schema.
+
+    400 is always among them: any request whose address, query or headers hold a character
+    no text may hold is refused so (theme.input_check), whatever the endpoint.
+    """
+    return dict.fromkeys(sorted({400, *statuses}), ErrorOut)
+
+
+def _bound_message(error: dict[str, Any]) -> str | None:
+    """The schema's length and range errors said as the services say them; None for others."""
+    kind, bounds = error.get("type"), error.get("ctx") or {}
+    if kind == "string_too_long":
+        return f"the limit is {bounds['max_length']:,} characters"
+    if kind == "string_too_short":
+        if bounds["min_length"] == 1:
+            return "this is empty: write something"
+        return f"at least {bounds['min_length']:,} characters are needed"
+    if kind == "greater_than_equal":
+        return f"the lowest is {bounds['ge']}"
+    if kind == "less_than_equal":
+        return f"the highest is {bounds['le']}"
+    return None
 
 
 def describe_validation_errors(errors: Iterable[dict[str, Any]]) -> str:
@@ -79,7 +112,11 @@ def describe_validation_errors(errors: Iterable[dict[str, Any]]) -> str:
                 name += f".{part}" if name else str(part)
         if not name:
             name = "request body" if source == "body" else source or "request"
-        message = error.get("msg") or "; ".join(f"{key}: {value}" for key, value in error.items())
+        message = (
+            _bound_message(error)
+            or error.get("msg")
+            or "; ".join(f"{key}: {value}" for key, value in error.items())
+        )
         if name == "request body" and error.get("type") == "missing":
             message = "a JSON object is required"
         problems.append(f"{name}: {message}")
@@ -141,18 +178,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
             exc_info=error,
             extra={"status_code": 500, "request": request},
         )
-        if isinstance(error, DatabaseError):
-            response = respond(
-                request,
-                503,
-                "unavailable",
-                "The database is not answering. Nothing was lost; try again in a minute.",
-            )
-            response["Retry-After"] = str(DATABASE_DOWN_RETRY_SECONDS)
-        else:
-            response = respond(
-                request, 500, "server_error", "Something broke on our side; try again in a minute."
-            )
+        response = unexpected_error_response(error)
         response._has_been_logged = True  # type: ignore[attr-defined]  # logged above, with the traceback
         return response
 

@@ -19,10 +19,10 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Field, P, PathEx, Router, Schema, Status
-from pydantic import ConfigDict
 
 from broadsheet.api.auth import caller, guarded, signed_in_user, writer
 from broadsheet.api.errors import error_responses
+from broadsheet.api.inputs import BodyIn
 from broadsheet.discussion import selectors, services
 from broadsheet.discussion.display import DisplayMode
 from broadsheet.discussion.models import (
@@ -34,7 +34,7 @@ from broadsheet.discussion.models import (
     DiscussionSettings,
 )
 from broadsheet.discussion.tree import CommentRow, SortOrder
-from broadsheet.errors import InvalidInput, NotFound
+from broadsheet.errors import InvalidInput
 from broadsheet.guard.ratelimits import COMMENT, COMMENT_DELETE, COMMENT_EDIT, RATING
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.api import PostId
@@ -43,6 +43,7 @@ from broadsheet.publishing.selectors import site_settings_of
 MAX_COMMENT_ID = 2**63 - 1  # the largest id a database column holds; more is not a comment
 RATING_DECIMALS = 2  # 4.33, not 4.333333333333333: enough to order and to show
 SUBMISSION_KEY_LENGTH = 64  # Comment.submission_key's column
+MAX_EMAIL_LENGTH = 254  # the longest address RFC 5321 lets through, as Django's EmailField
 
 router = Router(tags=["comments"])
 CommentId = PathEx[int, P(ge=1, le=MAX_COMMENT_ID, description="The comment's id.")]
@@ -120,16 +121,19 @@ class ThreadOut(Schema):
     items: list[CommentOut]
 
 
-class CommentIn(Schema):
+class CommentIn(BodyIn):
     """A new comment, or a reply when `parent` is given."""
-
-    model_config = ConfigDict(extra="forbid")
 
     subject: str = Field(
         "",
+        max_length=MAX_SUBJECT_LENGTH,
         description=f"Up to {MAX_SUBJECT_LENGTH} characters; empty: the body's first words.",
     )
-    body: str = Field(description=f"Markdown, up to {MAX_COMMENT_LENGTH:,} characters.")
+    body: str = Field(
+        min_length=1,
+        max_length=MAX_COMMENT_LENGTH,
+        description=f"Markdown, up to {MAX_COMMENT_LENGTH:,} characters.",
+    )
     parent: int | None = Field(
         None,
         ge=1,
@@ -144,11 +148,13 @@ class CommentIn(Schema):
     )
     name: str = Field(
         "",
+        max_length=MAX_ANONYMOUS_NAME_LENGTH,
         description=f"Required without an account (where the site allows it); up to "
         f"{MAX_ANONYMOUS_NAME_LENGTH} characters. Ignored for signed-in callers.",
     )
     email: str = Field(
         "",
+        max_length=MAX_EMAIL_LENGTH,
         description="Required without an account (where the site allows it); never shown. "
         "Ignored for signed-in callers.",
     )
@@ -165,24 +171,28 @@ class CommentCreatedOut(Schema):
         return request.build_absolute_uri(comment.get_absolute_url())
 
 
-class CommentChangesIn(Schema):
+class CommentChangesIn(BodyIn):
     """The text of a comment; only the fields sent change."""
-
-    model_config = ConfigDict(extra="forbid")
 
     subject: str = Field(
         "",
+        max_length=MAX_SUBJECT_LENGTH,
         description=f"Up to {MAX_SUBJECT_LENGTH} characters; empty: the body's first words.",
     )
-    body: str = Field("", description=f"Markdown, up to {MAX_COMMENT_LENGTH:,} characters.")
+    body: str = Field(
+        "",
+        min_length=1,
+        max_length=MAX_COMMENT_LENGTH,
+        description=f"Markdown, up to {MAX_COMMENT_LENGTH:,} characters.",
+    )
 
 
-class RatingIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
+class RatingIn(BodyIn):
     value: int = Field(
+        ge=services.HIDE_RATING,
+        le=services.HIGHEST_RATING,
         description=f"{services.LOWEST_READER_RATING} to {services.HIGHEST_RATING}; "
-        f"{services.HIDE_RATING} is reserved for trusted readers."
+        f"{services.HIDE_RATING} is reserved for trusted readers.",
     )
 
 
@@ -194,14 +204,14 @@ class RatingChangedOut(Schema):
 def _comment(comment_id: int) -> Comment:
     comment = Comment.objects.select_related("post").filter(pk=comment_id).first()
     if comment is None:
-        raise NotFound(f"There is no comment {comment_id}.")
+        raise services.no_such_comment(comment_id)
     return comment
 
 
 def _comment_out(comment_id: int) -> CommentRow:
     row = selectors.comment_row(comment_id=comment_id)
     if row is None:  # deleted from the database since it was written: not by this API
-        raise NotFound(f"There is no comment {comment_id}.")
+        raise services.no_such_comment(comment_id)
     return row
 
 
@@ -213,7 +223,7 @@ def _rating_changed(comment: Comment) -> RatingChangedOut:
 
 @router.get(
     "/posts/{int:post_id}/comments",
-    response={200: ThreadOut, **error_responses(401, 404, 422)},
+    response={200: ThreadOut, **error_responses(401, 404, 422, 429)},
     auth=None,
     summary="List a post's comments",
     description=(

@@ -185,8 +185,19 @@ def thread_page(
     )
 
 
-def comment_for_post(*, post: Post, comment_id: int) -> Comment | None:
-    return Comment.objects.filter(post=post, pk=comment_id).first()
+def comment_for_post(*, post: Post, comment_id: int, viewer: Actor) -> Comment | None:
+    """A comment of the post that the viewer may see (the one a reply form answers)."""
+    return Comment.objects.filter(visible_comments_filter(viewer), post=post, pk=comment_id).first()
+
+
+def comment_seen_by(*, viewer: Actor, comment_id: int) -> Comment | None:
+    """The comment, with its post and author, when the viewer may see it; None, as for a
+    comment that does not exist, when not (a held comment is nobody else's business)."""
+    return (
+        Comment.objects.select_related("post", "author")
+        .filter(visible_comments_filter(viewer), pk=comment_id)
+        .first()
+    )
 
 
 def comment_row(*, comment_id: int) -> CommentRow | None:

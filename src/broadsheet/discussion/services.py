@@ -52,8 +52,10 @@ from broadsheet.discussion.models import (
     Rating,
     ThreadState,
 )
+from broadsheet.discussion.selectors import visible_comments_filter
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.guard.bans import check_not_banned
+from broadsheet.input_text import check_storable, one_line
 from broadsheet.markup import render_comment_markdown
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
@@ -94,21 +96,21 @@ def check_can_comment(*, user: Actor, post: Post, settings: DiscussionSettings) 
 
 def prepare_comment_text(*, subject: str, body: str) -> tuple[str, str, str]:
     """The cleaned subject, body and sanitized HTML, or InvalidInput saying what is wrong."""
-    body = body.strip()
+    body = check_storable(body, field="comment").strip()
     if not body:
         raise InvalidInput("The comment is empty: write something in the body.")
     if len(body) > MAX_COMMENT_LENGTH:
         raise InvalidInput(
             f"The comment has {len(body):,} characters; the limit is {MAX_COMMENT_LENGTH:,}."
         )
-    subject = " ".join(subject.split())
+    subject = one_line(check_storable(subject, field="subject"))
     if len(subject) > MAX_SUBJECT_LENGTH:
         raise InvalidInput(
             f"The subject has {len(subject)} characters; the limit is {MAX_SUBJECT_LENGTH}."
         )
     body_html = render_comment_markdown(body)
     if not subject:
-        subject = derived_subject(body_html)
+        subject = one_line(derived_subject(body_html)) or "(no subject)"
     return subject, body, body_html
 
 
@@ -140,13 +142,13 @@ def _anonymous_identity(name: str, email: str) -> tuple[str, str]:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    name = " ".join(name.split())
+    name = one_line(check_storable(name, field="name"))
     if not name:
         raise InvalidInput("Give a name to comment without an account.")
     if len(name) > MAX_ANONYMOUS_NAME_LENGTH:
         raise InvalidInput(f"The name is longer than {MAX_ANONYMOUS_NAME_LENGTH} characters.")
     try:
-        validate_email(email.strip())
+        validate_email(check_storable(email, field="e-mail address").strip())
     except ValidationError as error:
         raise InvalidInput("Give a valid e-mail address (it is never shown).") from error
     return name, email.strip()
@@ -157,7 +159,7 @@ def _imported_identity(name: str, email: str) -> tuple[str, str]:
     from django.core.exceptions import ValidationError
     from django.core.validators import validate_email
 
-    name = " ".join(name.split())[:MAX_ANONYMOUS_NAME_LENGTH] or "Anonymous"
+    name = one_line(name)[:MAX_ANONYMOUS_NAME_LENGTH] or "Anonymous"
     try:
         validate_email(email.strip())
     except ValidationError:
@@ -327,10 +329,14 @@ def _existing_parents(
         parent.pk: parent
         for parent in Comment.objects.filter(pk__in=wanted).only("id", "post_id", "depth", "state")
     }
-    for parent_id in wanted:
-        parent = parents.get(parent_id)
-        if parent is None:
+    for item in comments:
+        if item.parent_id is None:
+            continue
+        parent = parents.get(item.parent_id)
+        # One the author may not see (held, hidden) is answered as one that does not exist.
+        if parent is None or not (imported or can_see(user=item.author, comment=parent)):
             raise InvalidInput("The comment you are replying to does not exist.")
+    for parent in parents.values():
         if parent.post_id != post.pk:
             raise InvalidInput("The comment you are replying to belongs to another post.")
         if parent.state == CommentState.DELETED and not imported:
@@ -659,6 +665,23 @@ def delete_comment(*, comment: Comment, user: Actor, site: SiteSettings | None =
     return set_comment_state(comment=comment, state=CommentState.DELETED, actor=user, site=site)
 
 
+def no_such_comment(comment_id: int) -> NotFound:
+    """The answer about a comment that does not exist, and about one the asker may not see:
+    the same words, so that nobody learns of a held or hidden comment by trying its id."""
+    return NotFound(f"There is no comment {comment_id}.")
+
+
+def can_see(*, user: Actor, comment: Comment) -> bool:
+    """Whether `user` may see `comment` on its thread (selectors.visible_comments_filter)."""
+    return Comment.objects.filter(visible_comments_filter(user), pk=comment.pk).exists()
+
+
+def check_can_see(*, user: Actor, comment: Comment) -> None:
+    """Replies, ratings and flags go only to comments their author may see."""
+    if not can_see(user=user, comment=comment):
+        raise no_such_comment(comment.pk)
+
+
 def check_ratings_on(settings: DiscussionSettings) -> None:
     if not settings.show_ratings:
         raise NotAllowed("This site does not use ratings.", code="ratings_off")
@@ -671,6 +694,7 @@ def check_can_rate(
     account = signed_in(user)
     if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
+    check_can_see(user=account, comment=comment)
     if comment.author_id == account.pk:
         raise NotAllowed("You cannot rate your own comment.")
     check_not_banned(user=account)
@@ -754,6 +778,7 @@ def remove_rating(*, comment: Comment, rater: Actor) -> Comment:
     account = signed_in(rater)
     if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
+    check_can_see(user=account, comment=comment)
     rating = Rating.objects.filter(comment=comment, rater=account).first()
     if rating is None:
         return comment

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -93,7 +93,7 @@ def _page_response(
     reply_to = None
     parent_id = _int_or_none(form["parent"].value()) if form is not None else None
     if parent_id:
-        reply_to = selectors.comment_for_post(post=post, comment_id=parent_id)
+        reply_to = selectors.comment_for_post(post=post, comment_id=parent_id, viewer=request.user)
     response = render(
         request,
         "discussion/post_page.html",
@@ -324,7 +324,9 @@ def delete_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_POST
 @guarded_write(RATING)
 def rate_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = _comment_or_404(comment_id)
+    comment = selectors.comment_seen_by(viewer=request.user, comment_id=comment_id)
+    if comment is None:
+        raise Http404
     raw = request.POST.get("value", "")
     value = None if raw == "clear" else _int_or_none(raw)
     if value is None and raw != "clear":

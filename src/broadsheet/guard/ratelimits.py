@@ -188,6 +188,15 @@ POST_WRITE = RateLimit(
     per_account=(Window(60, MINUTE), Window(1000, DAY)),
     per_address=(Window(120, MINUTE), Window(2000, DAY)),
 )
+# Wrong API keys, counted per address: a script with a revoked key fails once and is fixed;
+# a stream of wrong keys is someone guessing. Once over, the address waits even with a right
+# key, or the answer would tell the guesser which guess was right (api.auth).
+API_TOKEN = RateLimit(
+    name="api_token",
+    doing="sending wrong API keys",
+    per_account=(),
+    per_address=(Window(10, MINUTE), Window(100, DAY)),
+)
 # Every form of the admin (staff only): saving, deleting, bulk actions.
 ADMIN_WRITE = RateLimit(
     name="admin_write",
@@ -215,6 +224,7 @@ LIMITS = {
         THREAD_STATE,
         MODERATION,
         POST_WRITE,
+        API_TOKEN,
         ADMIN_WRITE,
     )
 }
@@ -294,12 +304,31 @@ def check_rate_limit(*, action: str, user: Visitor, ip: str) -> None:
         if count > window.count:
             waits.append(wait)
     if waits:
-        wait = max(waits)
-        pace = "fast" if wait < HOUR else "often"
-        raise RateLimited(
-            f"You are {limit.doing} too {pace}: try again in {_duration(wait)}.",
-            retry_after=wait,
-        )
+        raise _too_many(limit, max(waits))
+
+
+def check_not_over_limit(*, action: str, user: Visitor, ip: str) -> None:
+    """Raise RateLimited when `action` is over its limit already, counting nothing.
+
+    For limits that count failures (a wrong API key, with check_rate_limit once it has
+    failed): the next attempt is refused before it is tried, right or wrong.
+    """
+    limit = limit_named(action)
+    now = time.time()
+    waits = []
+    for key, window in _counters(limit, user, ip):
+        key, remaining = _current_window(key, window, now)
+        if int(cache.get(key, 0)) > window.count:
+            waits.append(max(1, math.ceil(remaining)))
+    if waits:
+        raise _too_many(limit, max(waits))
+
+
+def _too_many(limit: RateLimit, wait: int) -> RateLimited:
+    pace = "fast" if wait < HOUR else "often"
+    return RateLimited(
+        f"You are {limit.doing} too {pace}: try again in {_duration(wait)}.", retry_after=wait
+    )
 
 
 def _counters(limit: RateLimit, user: Visitor, ip: str) -> Iterator[tuple[str, Window]]:
@@ -323,11 +352,15 @@ def _address_key(ip: str) -> str:
     return str(address)
 
 
+def _current_window(key: str, window: Window, now: float) -> tuple[str, float]:
+    """The cache key of the window `now` falls in, and the seconds until it ends."""
+    index = int(now // window.seconds)
+    return f"{key}:{index}", (index + 1) * window.seconds - now
+
+
 def _count(key: str, window: Window, now: float) -> tuple[int, int]:
     """Add one to the count of the window `now` falls in: (the count, seconds to its end)."""
-    index = int(now // window.seconds)
-    remaining = (index + 1) * window.seconds - now
-    key = f"{key}:{index}"
+    key, remaining = _current_window(key, window, now)
     timeout = math.ceil(remaining) + 1  # gone from the cache once the window is over
     cache.add(key, 0, timeout=timeout)
     try:

@@ -11,13 +11,15 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from broadsheet.accounts.permissions import check_can_moderate
 from broadsheet.api.auth import guarded, signed_in_user
 from broadsheet.api.errors import error_responses
+from broadsheet.api.inputs import BodyIn, NumberedPages
+from broadsheet.discussion import services as discussion_services
+from broadsheet.discussion.api import CommentId
 from broadsheet.discussion.models import Comment
-from broadsheet.errors import NotFound
 from broadsheet.guard.ratelimits import FLAG, MODERATION
 from broadsheet.moderation import selectors, services
 from broadsheet.moderation.models import MAX_REASON_LENGTH, Flag, ModerationAction
@@ -48,7 +50,7 @@ class OutcomeOut(Schema):
     state: str | None
 
 
-class FlagIn(Schema):
+class FlagIn(BodyIn):
     reason: Literal["spam", "abuse", "off_topic", "other"]
     note: str = Field("", max_length=MAX_REASON_LENGTH)
 
@@ -59,7 +61,7 @@ class FlagOut(Schema):
     reason: str
 
 
-class ActionIn(Schema):
+class ActionIn(BodyIn):
     reason: str = Field("", max_length=MAX_REASON_LENGTH)
 
 
@@ -83,7 +85,7 @@ class LogEntryOut(Schema):
 
 @router.get(
     "/moderation/queue",
-    response={200: list[QueueItemOut], **error_responses(401, 403)},
+    response={200: list[QueueItemOut], **error_responses(401, 403, 429)},
     summary="The moderation queue",
     description="Held and flagged comments, oldest first, with the reasons (moderators only).",
 )
@@ -113,7 +115,7 @@ def moderation_queue(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post(
     "/moderation/comments/{int:comment_id}/{action}",
     auth=guarded(MODERATION),
-    response={200: OutcomeOut, **error_responses(401, 403, 422, 429)},
+    response={200: OutcomeOut, **error_responses(400, 401, 403, 404, 413, 422, 429)},
     summary="Act on a comment",
     description=(
         "approve, reject (as spam), delete, hide or unhide. Acting on a missing or already "
@@ -122,7 +124,7 @@ def moderation_queue(request: HttpRequest) -> list[dict[str, Any]]:
 )
 def moderate(
     request: HttpRequest,
-    comment_id: int,
+    comment_id: CommentId,
     action: Literal["approve", "reject", "delete", "hide", "unhide"],
     payload: ActionIn | None = None,
 ) -> services.Outcome:
@@ -138,15 +140,15 @@ def moderate(
 @router.post(
     "/comments/{int:comment_id}/flag",
     auth=guarded(FLAG),
-    response={201: FlagOut, **error_responses(401, 403, 404, 409, 422, 429)},
+    response={201: FlagOut, **error_responses(400, 401, 403, 404, 409, 413, 422, 429)},
     summary="Flag a comment",
     description="Asks the moderators to look at a comment; one flag per reader and comment.",
 )
-def flag(request: HttpRequest, comment_id: int, payload: FlagIn) -> Status[FlagOut]:
+def flag(request: HttpRequest, comment_id: CommentId, payload: FlagIn) -> Status[FlagOut]:
     reporter = signed_in_user(request)
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
-        raise NotFound(f"There is no comment {comment_id}.")
+        raise discussion_services.no_such_comment(comment_id)
     created: Flag = services.flag_comment(
         comment=comment, reporter=reporter, reason=payload.reason, note=payload.note
     )
@@ -155,11 +157,11 @@ def flag(request: HttpRequest, comment_id: int, payload: FlagIn) -> Status[FlagO
 
 @router.get(
     "/moderation/log",
-    response={200: list[LogEntryOut]},
+    response={200: list[LogEntryOut], **error_responses(422)},
     auth=None,
     summary="The public moderation log",
     description=f"Every moderator action, newest first, {LOG_PAGE_SIZE} a page (`?page=`).",
 )
-@paginate(PageNumberPagination, page_size=LOG_PAGE_SIZE)
+@paginate(NumberedPages, page_size=LOG_PAGE_SIZE)
 def moderation_log(request: HttpRequest) -> QuerySet[ModerationAction]:
     return selectors.public_log()

@@ -140,6 +140,7 @@ def flag_comment(*, comment: Comment, reporter: Actor, reason: str, note: str = 
     account = signed_in(reporter)
     if account is None:
         raise NotAllowed("Log in to flag comments.", code="login_required", status=401)
+    discussion.check_can_see(user=account, comment=comment)
     check_not_banned(user=account)
     if reason not in Flag.Reason.values:
         choices = ", ".join(Flag.Reason.values)

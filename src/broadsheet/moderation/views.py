@@ -7,8 +7,8 @@ from dataclasses import asdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from broadsheet.accounts.models import User
 from broadsheet.accounts.permissions import check_can_moderate
 from broadsheet.discussion.models import Comment
+from broadsheet.discussion.selectors import comment_seen_by
 from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
 from broadsheet.guard.gate import guarded_write
 from broadsheet.guard.ratelimits import FLAG, MODERATION
@@ -175,8 +176,16 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(request, "moderation/log.html", {"page": page})
 
 
+def _flagged_comment(request: HttpRequest, comment_id: int) -> Comment:
+    """The comment a reader flags: one they may see, or 404 as for one that does not exist."""
+    comment = comment_seen_by(viewer=request.user, comment_id=comment_id)
+    if comment is None:
+        raise Http404
+    return comment
+
+
 def _flag_refused(request: HttpRequest, error: BroadsheetError, comment_id: int) -> HttpResponse:
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=comment_id)
+    comment = _flagged_comment(request, comment_id)
     messages.info(request, error.message)
     return with_error_headers(HttpResponseRedirect(comment.get_absolute_url()), error)
 
@@ -185,7 +194,7 @@ def _flag_refused(request: HttpRequest, error: BroadsheetError, comment_id: int)
 @login_required
 @guarded_write(FLAG, refused=_flag_refused)
 def flag(request: HttpRequest, comment_id: int) -> HttpResponse:
-    comment = get_object_or_404(Comment.objects.select_related("post"), pk=comment_id)
+    comment = _flagged_comment(request, comment_id)
     if request.method == "POST":
         try:
             services.flag_comment(

@@ -14,19 +14,24 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, P, PathEx, Router, Schema, Status
-from ninja.pagination import PaginationBase, paginate
-from pydantic import AwareDatetime, ConfigDict
+from ninja.pagination import paginate
 
 from broadsheet.accounts.models import User
 from broadsheet.accounts.permissions import check_can_edit_posts
 from broadsheet.api.auth import caller, guarded, signed_in_user
 from broadsheet.api.errors import error_responses
+from broadsheet.api.inputs import BodyIn, IsoDateTime, NumberedPages
 from broadsheet.guard.ratelimits import POST_WRITE
 from broadsheet.publishing import selectors, services
-from broadsheet.publishing.models import MAX_TITLE_LENGTH, Post, PostStatus
+from broadsheet.publishing.models import (
+    MAX_POST_TEXT_LENGTH,
+    MAX_TITLE_LENGTH,
+    Post,
+    PostStatus,
+    Section,
+)
 
 POSTS_PER_PAGE = 20
-MAX_PAGE = 1_000_000  # 20 million posts: beyond any archive, and keeps OFFSET a sane number
 MAX_POST_ID = 2**63 - 1  # the largest id a database column holds; more is not a post
 # Up to 200,000 characters each, and a list does not show them: not fetched for lists.
 LONG_TEXT_FIELDS = ("intro", "intro_html", "body", "body_html")
@@ -35,8 +40,8 @@ router = Router(tags=["posts"])
 PostId = PathEx[int, P(ge=1, le=MAX_POST_ID, description="The post's id.")]
 
 
-def _max_length(field_name: str) -> int:
-    field = Post._meta.get_field(field_name)
+def _max_length(field_name: str, model: type[models.Model] = Post) -> int:
+    field = model._meta.get_field(field_name)
     assert isinstance(field, models.CharField)
     assert field.max_length is not None
     return field.max_length
@@ -105,20 +110,36 @@ class PostSavedOut(PostDetailOut):
         return warnings
 
 
-class PostChangesIn(Schema):
+class PostChangesIn(BodyIn):
     """The fields of a post that an editor sets; on PATCH, only those sent change."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    title: str = Field("", description=f"Up to {MAX_TITLE_LENGTH} characters.")
-    intro: str = Field("", description="Markdown; a little HTML is allowed, the rest removed.")
-    body: str = Field("", description="Markdown of the extended part, below the fold.")
+    title: str = Field(
+        "",
+        min_length=1,
+        max_length=MAX_TITLE_LENGTH,
+        description=f"Up to {MAX_TITLE_LENGTH} characters.",
+    )
+    intro: str = Field(
+        "",
+        min_length=1,
+        max_length=MAX_POST_TEXT_LENGTH,
+        description="Markdown; a little HTML is allowed, the rest removed.",
+    )
+    body: str = Field(
+        "",
+        max_length=MAX_POST_TEXT_LENGTH,
+        description="Markdown of the extended part, below the fold.",
+    )
     slug: str = Field(
         "",
         max_length=_max_length("slug"),
         description="Empty: made from the title. A taken slug gets -2, -3, …",
     )
-    section: str | None = Field(None, description="A section's slug; null for none.")
+    section: str | None = Field(
+        None,
+        max_length=_max_length("slug", Section),
+        description="A section's slug; null for none.",
+    )
     tags: list[str] = Field([], description="Tag slugs; the tags must exist.")
     authors: list[str] = Field(
         [], description="Usernames; empty: the caller. Shown unless a byline is set."
@@ -127,8 +148,9 @@ class PostChangesIn(Schema):
     status: Literal["draft", "scheduled", "published"] = Field(
         "draft", description="Published with a future publish_at becomes scheduled."
     )
-    publish_at: AwareDatetime | None = Field(
-        None, description="With a time zone, e.g. 2026-05-01T09:00:00+02:00. Empty: now."
+    publish_at: IsoDateTime | None = Field(
+        None,
+        description="With a time zone, e.g. 2026-05-01T09:00:00+02:00. Empty: now.",
     )
     open_thread: bool = False
     comments_open: bool = True
@@ -142,24 +164,16 @@ class PostChangesIn(Schema):
 class PostIn(PostChangesIn):
     """A new post: a title and an intro are required."""
 
-    title: str = Field(description=f"Up to {MAX_TITLE_LENGTH} characters.")
-    intro: str = Field(description="Markdown; a little HTML is allowed, the rest removed.")
-
-
-class PostPages(PaginationBase):
-    """`?page=N` (from 1), POSTS_PER_PAGE posts a page, with the total `count`."""
-
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE, description="The page, from 1.")
-
-    def paginate_queryset(
-        self, queryset: QuerySet[Post], pagination: Input, request: HttpRequest, **params: Any
-    ) -> dict[str, Any]:
-        offset = (pagination.page - 1) * POSTS_PER_PAGE
-        return {
-            "items": queryset[offset : offset + POSTS_PER_PAGE],
-            "count": self._items_count(queryset),
-        }
+    title: str = Field(
+        min_length=1,
+        max_length=MAX_TITLE_LENGTH,
+        description=f"Up to {MAX_TITLE_LENGTH} characters.",
+    )
+    intro: str = Field(
+        min_length=1,
+        max_length=MAX_POST_TEXT_LENGTH,
+        description="Markdown; a little HTML is allowed, the rest removed.",
+    )
 
 
 def _saved(request: HttpRequest, saved: services.SavedPost) -> PostSavedOut:
@@ -169,7 +183,7 @@ def _saved(request: HttpRequest, saved: services.SavedPost) -> PostSavedOut:
 
 @router.get(
     "",
-    response={200: list[PostSummaryOut], **error_responses(401, 403, 422)},
+    response={200: list[PostSummaryOut], **error_responses(401, 403, 422, 429)},
     auth=None,
     summary="List posts",
     description=(
@@ -178,7 +192,7 @@ def _saved(request: HttpRequest, saved: services.SavedPost) -> PostSavedOut:
         "`?status=scheduled` to list the unpublished ones instead."
     ),
 )
-@paginate(PostPages)
+@paginate(NumberedPages, page_size=POSTS_PER_PAGE)
 def list_posts(
     request: HttpRequest, status: Literal["draft", "scheduled"] | None = None
 ) -> QuerySet[Post]:
@@ -188,7 +202,7 @@ def list_posts(
 
 @router.get(
     "/{int:post_id}",
-    response={200: PostDetailOut, **error_responses(401, 404, 422)},
+    response={200: PostDetailOut, **error_responses(401, 404, 422, 429)},
     auth=None,
     summary="Read a post",
     description="Published posts for anyone; editors also read drafts and scheduled posts.",

@@ -22,6 +22,7 @@ from broadsheet.accounts.permissions import (
 )
 from broadsheet.changes import PostEdited, PostPublished, PostUnpublished, announce
 from broadsheet.errors import InvalidInput
+from broadsheet.input_text import check_storable, one_line
 from broadsheet.markup import render_post_markdown
 from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import (
@@ -87,6 +88,8 @@ def tags_by_slug(slugs: Sequence[str]) -> list[Tag]:
 
 def check_post_content(*, title: str, intro: str, body: str, video_url: str) -> None:
     """Raise InvalidInput, with a message for the editor, when a post cannot be stored."""
+    for label, text in (("title", title), ("intro", intro), ("extended part", body)):
+        check_storable(text, field=label)
     if not title.strip():
         raise InvalidInput("A post needs a title.")
     if len(title.strip()) > MAX_TITLE_LENGTH:
@@ -103,7 +106,10 @@ def check_post_content(*, title: str, intro: str, body: str, video_url: str) -> 
 
 
 def _validate_and_render(post: Post) -> list[str]:
-    post.title = post.title.strip()
+    # The one-line fields, as every writer stores them (input_text.one_line).
+    post.title = one_line(post.title)
+    post.byline = one_line(check_storable(post.byline, field="byline"))
+    post.video_title = one_line(check_storable(post.video_title, field="video title"))
     check_post_content(title=post.title, intro=post.intro, body=post.body, video_url=post.video_url)
     try:
         # Lengths and formats of the short fields, as the model declares them.

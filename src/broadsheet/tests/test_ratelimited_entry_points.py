@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from dataclasses import replace
 from typing import Any
 
@@ -29,6 +30,7 @@ from broadsheet.guard.ratelimits import (
     COMMENT_EDIT,
     DAY,
     LOGIN,
+    MINUTE,
     PASSWORD_RESET,
     PROFILE_EDIT,
     RATING,
@@ -265,6 +267,25 @@ def test_login_refuses_a_second_attempt_from_one_address_before_checking_the_pas
     response = client.post(url, {"username": reader.username, "password": PASSWORD})
 
     assert_slowed_down(response, "logging in")
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_log_in_refuses_the_21st_wrong_password_from_one_address(
+    client: Client, admin_user: User
+) -> None:
+    """The real limit (20 a minute per address), over many usernames, so that django-axes's
+    lock of one username after 5 failures plays no part."""
+    if MINUTE - time.time() % MINUTE < 10:  # all 21 in one clock minute
+        time.sleep(MINUTE - time.time() % MINUTE)
+    url = reverse("admin:login")
+    answers = [
+        client.post(url, {"username": f"guess_{n}", "password": "wrong"}).status_code
+        for n in range(21)
+    ]
+    assert answers[:20] == [200] * 20  # the form again, "Please enter the correct …"
+    response = client.post(url, {"username": admin_user.username, "password": PASSWORD})
+    assert_slowed_down(response, "logging in")  # the 22nd: even the right password waits
+    assert answers[20] == 429
     assert "_auth_user_id" not in client.session
 
 

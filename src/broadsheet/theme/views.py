@@ -1,15 +1,26 @@
-"""Error pages that keep the site's look and say what went wrong."""
+"""Error pages that keep the site's look and say what went wrong.
+
+Under /api/ the same errors answer as the API does, in JSON (api.errors): a client of the
+API never has to read an HTML page, even when the error came before the API's own handlers
+(a middleware that could not reach the database, a host that is not allowed).
+"""
 
 from __future__ import annotations
 
 import sys
 
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
+from broadsheet.api.errors import (
+    DATABASE_DOWN_RETRY_SECONDS,
+    ERROR_CODES_BY_STATUS,
+    error_body,
+    unexpected_error_response,
+)
 from broadsheet.publishing.selectors import site_settings_of
 from broadsheet.theme.middleware import ERROR_PAGE_TITLES
 
@@ -26,7 +37,19 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+API_PREFIX = "/api/"
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def error_page(request: HttpRequest, status: int, message: str) -> HttpResponse:
+    """The site's error page, or the API's JSON error for an /api/ address."""
+    if is_api_request(request):
+        return JsonResponse(
+            error_body(ERROR_CODES_BY_STATUS.get(status, "error"), message), status=status
+        )
     site_settings_of(request)  # loaded here when the error came before the middleware
     return render(
         request,
@@ -38,25 +61,24 @@ def _error_page(request: HttpRequest, status: int, message: str) -> HttpResponse
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     message = "The request was malformed or too large (the limit is about 1 MB of text)."
-    return _error_page(request, 400, message)
+    return error_page(request, 400, message)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return _error_page(request, 403, str(exception) or "You may not do that.")
+    return error_page(request, 403, str(exception) or "You may not do that.")
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
-    return _error_page(
+    return error_page(
         request, 404, "There is nothing at this address. It may have moved or been unpublished."
     )
-
-
-DATABASE_DOWN_RETRY_SECONDS = 30  # long enough for a database restart, short for a reader
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """A self-contained page: the database, templates or site settings may be what failed."""
     error = sys.exc_info()[1]
+    if is_api_request(request):
+        return unexpected_error_response(error)
     if isinstance(error, DatabaseError):
         response = HttpResponse(
             "<!doctype html><html lang=en><title>Database unavailable</title>"

@@ -151,7 +151,7 @@ def test_a_blank_title_is_refused_by_the_service(send, editor):
         ("publish_at", "2026-05-01T09:00:00", "publish_at: Input should have timezone info"),
         ("publish_at", "tomorrow", "publish_at: Input should be a valid datetime"),
         ("titel", "Typo", "titel: Extra inputs are not permitted"),
-        ("byline", "x" * 201, "byline: String should have at most 200 characters"),
+        ("byline", "x" * 201, "byline: the limit is 200 characters"),
     ],
 )
 def test_wrong_types_and_unknown_fields_are_refused_with_the_field_named(

@@ -396,10 +396,13 @@ def test_a_reply_to_a_missing_comment_or_one_on_another_post_is_refused(send, po
 @pytest.mark.parametrize(
     ("body", "fragments"),
     [
-        ({"body": ""}, ["The comment is empty"]),
+        ({"body": ""}, ["body: this is empty"]),
         ({"body": "   \n "}, ["The comment is empty"]),
         ({"body": "x" * (MAX_COMMENT_LENGTH + 1)}, ["the limit is 20,000"]),
-        ({"subject": "s" * 101, "body": "x"}, ["subject has 101 characters", "limit is 100"]),
+        (
+            {"subject": "s" * 101, "body": "x"},
+            ["subject: the limit is 100 characters"],
+        ),
         ({"subject": "No body"}, ["body: Field required"]),
         ({"body": "x", "parent": "first"}, ["parent"]),
         ({"body": "x", "colour": "red"}, ["colour"]),
@@ -630,8 +633,8 @@ def test_a_reader_takes_their_rating_back(send, post, comment, editor, moderator
     ("body", "status", "code", "fragment"),
     [
         ({"value": 0}, 403, "forbidden", "trusted readers"),
-        ({"value": 6}, 422, "invalid", "from 1 to 5"),
-        ({"value": -1}, 422, "invalid", "from 1 to 5"),
+        ({"value": 6}, 422, "invalid", "value: the highest is 5"),
+        ({"value": -1}, 422, "invalid", "value: the lowest is 0"),
         ({"value": "lots"}, 422, "invalid", "value"),
         ({}, 422, "invalid", "value: Field required"),
     ],

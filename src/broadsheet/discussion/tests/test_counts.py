@@ -75,7 +75,9 @@ def test_counts_stay_right_through_any_sequence_of_writes(
             text = "Please hold-me" if action == "held" else "A thought"
             comments.append(make_comment(post, chooser.choice([reader, moderator]), text))
         elif action == "reply" and target.state != CommentState.DELETED:
-            comments.append(make_comment(post, reader, "An answer", parent=target))
+            # Only those who see a held or hidden comment may answer it.
+            replier = reader if services.can_see(user=reader, comment=target) else moderator
+            comments.append(make_comment(post, replier, "An answer", parent=target))
         elif action == "delete":
             services.delete_comment(comment=target, user=moderator)
         elif action in {"hide", "unhide", "approve"}:

@@ -64,6 +64,7 @@ def test_every_write_has_a_named_limit_the_flag_one_included() -> None:
         "comment", "comment_edit", "comment_delete", "rating", "flag", "register", "login",
         "password_reset", "resend_confirmation", "profile_edit", "password_change",
         "password_set", "logout", "thread_state", "moderation", "post_write", "admin_write",
+        "api_token",
     }  # fmt: skip
     # A ban stops the writes of content; banned readers may still log in, out and leave.
     assert {name for name, limit in LIMITS.items() if limit.refuses_banned} == {

@@ -12,6 +12,7 @@ from broadsheet.conftest import make_user
 from broadsheet.discussion import services
 from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings
 from broadsheet.discussion.tests.factories import make_comment
+from broadsheet.errors import NotFound
 from broadsheet.moderation.models import ModerationSettings
 from broadsheet.moderation.reputation import compute_reputation
 from broadsheet.publishing.tests.factories import make_post
@@ -98,7 +99,7 @@ def test_trusted_readers_rate_a_hidden_comment_back_up(editor, reader):
     for rater in raters:
         services.rate_comment(comment=comment, rater=rater, value=0)
     assert Comment.objects.get(pk=comment.pk).state == CommentState.HIDDEN
-    with pytest.raises(Exception, match="Only visible comments"):
+    with pytest.raises(NotFound, match=f"There is no comment {comment.pk}"):  # not for them
         services.rate_comment(comment=comment, rater=make_user("plain"), value=5)
     for rater in raters:
         services.rate_comment(comment=comment, rater=rater, value=4)
