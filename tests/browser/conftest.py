@@ -28,8 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# Long enough for a slow machine, short enough that a missing element fails in seconds.
-ACTION_TIMEOUT_MS = 10_000
+# Long enough for a machine busy with two test processes and a server (CI's 2 cores), short
+# enough that a missing element fails within the minute.
+ACTION_TIMEOUT_MS = 30_000
 PASSWORD = "a browser test password 7"
 
 HERE = Path(__file__).parent
