@@ -110,20 +110,67 @@ def moderation_queue(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
+class SpamItemOut(Schema):
+    id: int
+    number: int
+    post_id: int
+    post_title: str
+    url: str
+    author: str | None
+    subject: str
+    body_html: str
+    reasons: list[str]
+    spam_score: float | None
+    rejected_by: str | None = Field(description="The moderator; null when the filter rejected it.")
+    created: datetime
+
+
+@router.get(
+    "/moderation/spam",
+    response={200: list[SpamItemOut], **error_responses(401, 403)},
+    summary="The spam folder",
+    description=(
+        "Comments rejected as spam, by the filter or a moderator, newest first (moderators "
+        "only). They are removed after 30 days; `POST /moderation/comments/{id}/not_spam` "
+        "publishes one."
+    ),
+)
+def spam_folder(request: HttpRequest) -> list[dict[str, Any]]:
+    check_can_moderate(signed_in_user(request))
+    return [
+        {
+            "id": comment.pk,
+            "number": comment.number,
+            "post_id": comment.post_id,
+            "post_title": comment.post.title,
+            "url": request.build_absolute_uri(comment.get_absolute_url()),
+            "author": comment.author.username if comment.author else comment.author_name or None,
+            "subject": comment.subject,
+            "body_html": comment.body_html,
+            "reasons": comment.hold_reasons,
+            "spam_score": comment.spam_score,
+            "rejected_by": comment.moderated_by.username if comment.moderated_by else None,
+            "created": comment.created,
+        }
+        for comment in selectors.spam_folder_items()
+    ]
+
+
 @router.post(
     "/moderation/comments/{int:comment_id}/{action}",
     auth=guarded(MODERATION),
     response={200: OutcomeOut, **error_responses(401, 403, 422, 429)},
     summary="Act on a comment",
     description=(
-        "approve, reject (as spam), delete, hide or unhide. Acting on a missing or already "
+        "approve, reject (as spam: into the spam folder), not_spam (out of the spam folder, "
+        "published), delete, hide or unhide. Acting on a missing or already "
         "moderated comment changes nothing and says so (`changed`: false)."
     ),
 )
 def moderate(
     request: HttpRequest,
     comment_id: int,
-    action: Literal["approve", "reject", "delete", "hide", "unhide"],
+    action: Literal["approve", "reject", "not_spam", "delete", "hide", "unhide"],
     payload: ActionIn | None = None,
 ) -> services.Outcome:
     moderator = signed_in_user(request)

@@ -7,6 +7,7 @@ app_name = "moderation"
 urlpatterns = [
     path("moderation/queue/", views.queue, name="queue"),
     path("moderation/log/", views.log, name="log"),
+    path("moderation/spam/", views.spam_folder, name="spam"),
     path(
         "moderation/comments/<int:comment_id>/<str:action>/",
         views.comment_action,

@@ -53,6 +53,41 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+# What each bulk action of the spam folder may do: restore, or remove at once.
+SPAM_FOLDER_ACTIONS = ("not_spam", "delete")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@guarded_write(MODERATION)
+def spam_folder(request: HttpRequest) -> HttpResponse:
+    """Comments rejected as spam, kept for SPAM_KEPT_DAYS days; "Not spam" publishes one."""
+    check_can_moderate(request.user)
+    if request.method == "POST":
+        ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
+        action = request.POST.get("action", "")
+        if action not in SPAM_FOLDER_ACTIONS:
+            messages.info(request, "Choose Not spam or Delete.")
+        elif not ids:
+            messages.info(request, "Select at least one comment first.")
+        else:
+            outcomes = services.moderate_comments(
+                comment_ids=ids, moderator=request.user, action=action
+            )
+            for outcome in outcomes:
+                (messages.success if outcome.changed else messages.info)(request, outcome.message)
+        return HttpResponseRedirect(reverse("moderation:spam"))
+    return render(
+        request,
+        "moderation/spam.html",
+        {
+            "comments": selectors.spam_folder_items(),
+            "total": selectors.spam_folder_count(),
+            "kept_days": services.SPAM_KEPT_DAYS,
+        },
+    )
+
+
 @require_POST
 @login_required
 @guarded_write(MODERATION)
