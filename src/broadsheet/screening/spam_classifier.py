@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 from sklearn.model_selection import StratifiedGroupKFold  # type: ignore[import-untyped]
 from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
 from sklearn.preprocessing import FunctionTransformer  # type: ignore[import-untyped]
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 from broadsheet.errors import BroadsheetError
 from broadsheet.screening.spam_features import (
@@ -235,9 +236,13 @@ class SpamClassifier:
     def predict_proba(self, items: Sequence[SpamInput]) -> NDArray[np.float64]:
         features = self.vectorizer.transform(list(items))
         scores = self.linear.predict_proba(features)[:, 1]
-        probabilities: NDArray[np.float64] = self.booster.predict_proba(
-            _booster_inputs(scores, spam_signals(items))
-        )
+        # One thread: the trees' OpenMP threads cost more to start than one comment takes to
+        # score (5 ms against 100 to 300 ms on a busy 2-CPU machine), and a web process has
+        # requests, not cores, to spare.
+        with threadpool_limits(limits=1, user_api="openmp"):
+            probabilities: NDArray[np.float64] = self.booster.predict_proba(
+                _booster_inputs(scores, spam_signals(items))
+            )
         return probabilities
 
     def linear_probabilities(self, items: Sequence[SpamInput]) -> NDArray[np.float64]:
