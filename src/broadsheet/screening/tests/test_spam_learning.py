@@ -16,9 +16,11 @@ from broadsheet.screening.spam import (
     SEED_VERSION,
     SEED_WEIGHT,
     assess_spam,
+    assess_spam_many,
     current_spam_model,
     record_moderation_decision,
     retrain_spam_model,
+    seed_examples,
     training_weights,
 )
 from broadsheet.screening.spam_features import SpamInput
@@ -65,9 +67,29 @@ def test_every_twenty_fifth_decision_queues_a_retraining_after_it_commits(
     assert not SpamModel.objects.exists()  # nothing trained in the moderator's request
 
 
-def test_after_fifty_decisions_the_sites_data_outweighs_the_seed(
-    django_capture_on_commit_callbacks,
-):
+# The worker closes and reopens its database connection between tasks, as a long-running
+# process must: these tests commit for real instead of running inside one transaction.
+@pytest.mark.django_db(transaction=True)
+def test_after_fifty_decisions_the_sites_data_outweighs_the_seed():
+    """Fifty shipped spam comments that this site's moderators decide are genuine: where the
+    seed and the site disagree about the very same comments, the site wins."""
+    disputed = [comment for comment in seed_examples() if comment.kind == "seo_praise"][:50]
+    assert len(disputed) == 50 and all(comment.is_spam for comment in disputed)
+    items = [comment.spam_input for comment in disputed]
+    assert min(assess_spam_many(items)) >= DEFAULT_SPAM_HOLD_THRESHOLD
+
+    for comment in disputed:
+        record_moderation_decision(
+            text=comment.text, author_name=comment.author_name, is_spam=False
+        )
+    run_worker(batch=True, verbosity=0)
+
+    assert SpamModel.objects.get().site_examples == 50
+    assert max(assess_spam_many(items)) < DEFAULT_SPAM_HOLD_THRESHOLD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_site_teaches_the_filter_its_own_kind_of_comment_in_the_worker():
     unseen = SpamInput(text=club_talk(1000))
     scam = SpamInput(
         text="Contact Mr Kevin on Telegram @kevin_recovery, he got my bitcoin back in 48 hours. "
@@ -77,9 +99,8 @@ def test_after_fifty_decisions_the_sites_data_outweighs_the_seed(
     assert before.model_version == SEED_VERSION
     assert before.score >= DEFAULT_SPAM_HOLD_THRESHOLD  # the seed takes it for spam
 
-    with django_capture_on_commit_callbacks(execute=True):
-        for number in range(50):
-            record_moderation_decision(text=club_talk(number), is_spam=False)
+    for number in range(50):
+        record_moderation_decision(text=club_talk(number), is_spam=False)
     assert DBTaskResult.objects.count() == 2  # at the 25th and the 50th decision
     run_worker(batch=True, verbosity=0)  # the worker itself, run here until the queue is empty
 
@@ -93,6 +114,7 @@ def test_after_fifty_decisions_the_sites_data_outweighs_the_seed(
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_stores_the_seed_model_so_that_no_web_process_fits_it():
     run_worker(batch=True, verbosity=0)
     model = SpamModel.objects.get()
