@@ -89,40 +89,28 @@ class LogEntryOut(Schema):
 )
 def moderation_queue(request: HttpRequest) -> list[dict[str, Any]]:
     check_can_moderate(signed_in_user(request))
-    return [
-        {
-            "id": item.comment.pk,
-            "number": item.comment.number,
-            "post_id": item.comment.post_id,
-            "post_title": item.comment.post.title,
-            "url": request.build_absolute_uri(item.comment.get_absolute_url()),
-            "author": item.comment.author.username
-            if item.comment.author
-            else item.comment.author_name or None,
-            "subject": item.comment.subject,
-            "body_html": item.comment.body_html,
-            "state": item.comment.state,
-            "reasons": item.reasons,
-            "spam_score": item.comment.spam_score,
-            "created": item.comment.created,
-        }
-        for item in selectors.queue_items()
-    ]
+    return [_comment_item(request, item.comment, item.reasons) for item in selectors.queue_items()]
 
 
-class SpamItemOut(Schema):
-    id: int
-    number: int
-    post_id: int
-    post_title: str
-    url: str
-    author: str | None
-    subject: str
-    body_html: str
-    reasons: list[str]
-    spam_score: float | None
+def _comment_item(request: HttpRequest, comment: Comment, reasons: list[str]) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "number": comment.number,
+        "post_id": comment.post_id,
+        "post_title": comment.post.title,
+        "url": request.build_absolute_uri(comment.get_absolute_url()),
+        "author": comment.author.username if comment.author else comment.author_name or None,
+        "subject": comment.subject,
+        "body_html": comment.body_html,
+        "state": comment.state,
+        "reasons": reasons,
+        "spam_score": comment.spam_score,
+        "created": comment.created,
+    }
+
+
+class SpamItemOut(QueueItemOut):
     rejected_by: str | None = Field(description="The moderator; null when the filter rejected it.")
-    created: datetime
 
 
 @router.get(
@@ -139,18 +127,8 @@ def spam_folder(request: HttpRequest) -> list[dict[str, Any]]:
     check_can_moderate(signed_in_user(request))
     return [
         {
-            "id": comment.pk,
-            "number": comment.number,
-            "post_id": comment.post_id,
-            "post_title": comment.post.title,
-            "url": request.build_absolute_uri(comment.get_absolute_url()),
-            "author": comment.author.username if comment.author else comment.author_name or None,
-            "subject": comment.subject,
-            "body_html": comment.body_html,
-            "reasons": comment.hold_reasons,
-            "spam_score": comment.spam_score,
+            **_comment_item(request, comment, comment.hold_reasons),
             "rejected_by": comment.moderated_by.username if comment.moderated_by else None,
-            "created": comment.created,
         }
         for comment in selectors.spam_folder_items()
     ]

@@ -29,22 +29,26 @@ def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target)
 
 
+def _act_on_selected(request: HttpRequest) -> None:
+    """A bulk action on the comments ticked in a list (the queue, the spam folder)."""
+    ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
+    if not ids:
+        messages.info(request, "Select at least one comment first.")
+        return
+    outcomes = services.moderate_comments(
+        comment_ids=ids, moderator=request.user, action=request.POST.get("action", "")
+    )
+    for outcome in outcomes:
+        (messages.success if outcome.changed else messages.info)(request, outcome.message)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @guarded_write(MODERATION)
 def queue(request: HttpRequest) -> HttpResponse:
     check_can_moderate(request.user)
     if request.method == "POST":
-        ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
-        action = request.POST.get("action", "")
-        if not ids:
-            messages.info(request, "Select at least one comment first.")
-        else:
-            outcomes = services.moderate_comments(
-                comment_ids=ids, moderator=request.user, action=action
-            )
-            for outcome in outcomes:
-                (messages.success if outcome.changed else messages.info)(request, outcome.message)
+        _act_on_selected(request)
         return HttpResponseRedirect(reverse("moderation:queue"))
     return render(
         request,
@@ -64,18 +68,10 @@ def spam_folder(request: HttpRequest) -> HttpResponse:
     """Comments rejected as spam, kept for SPAM_KEPT_DAYS days; "Not spam" publishes one."""
     check_can_moderate(request.user)
     if request.method == "POST":
-        ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
-        action = request.POST.get("action", "")
-        if action not in SPAM_FOLDER_ACTIONS:
-            messages.info(request, "Choose Not spam or Delete.")
-        elif not ids:
-            messages.info(request, "Select at least one comment first.")
+        if request.POST.get("action", "") in SPAM_FOLDER_ACTIONS:
+            _act_on_selected(request)
         else:
-            outcomes = services.moderate_comments(
-                comment_ids=ids, moderator=request.user, action=action
-            )
-            for outcome in outcomes:
-                (messages.success if outcome.changed else messages.info)(request, outcome.message)
+            messages.info(request, "Choose Not spam or Delete.")
         return HttpResponseRedirect(reverse("moderation:spam"))
     return render(
         request,

@@ -24,18 +24,12 @@ FIRST_TIME_COMMENTER = AuthorFacts(
 
 
 @dataclass(frozen=True)
-class CommentFacts:
-    """What screening knows of a new comment: its text (subject and Markdown body, one per
-    line) and what the writer gave about themselves."""
+class CommentFacts(SpamInput):
+    """What screening knows of a new comment: what the filter reads (its text, subject and
+    Markdown body one per line; the writer's name and web address) and the e-mail address
+    remembered spam looks up."""
 
-    text: str
-    author_name: str = ""
-    author_url: str = ""
     email: str = ""
-
-    @property
-    def spam_input(self) -> SpamInput:
-        return SpamInput(text=self.text, author_name=self.author_name, author_url=self.author_url)
 
 
 def screen_new_comment(
@@ -61,7 +55,7 @@ def screen_new_comments(
     screenings = []
     for start in range(0, len(comments), SCORING_BATCH):
         batch = comments[start : start + SCORING_BATCH]
-        scores = assess_spam_many([item.spam_input for item in batch])
+        scores = assess_spam_many(batch)
         for item, score in zip(batch, scores, strict=True):
             screenings.append(
                 screen_comment(
@@ -69,9 +63,7 @@ def screen_new_comments(
                     author=author,
                     rules=rules,
                     spam_score=score,
-                    remembered_spam=remembered_spam_reasons(
-                        comment=item.spam_input, email=item.email
-                    ),
+                    remembered_spam=remembered_spam_reasons(comment=item, email=item.email),
                 )
             )
         if progress is not None:
