@@ -143,9 +143,13 @@ def test_serve_starts_the_worker_and_one_ctrl_c_stops_both(migrated_env):
         assert server.wait(timeout=30) == 0
         assert not listening(port)
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+        if server.poll() is None:  # the test failed first: stop it the way a supervisor does,
+            server.terminate()  # so that it stops granian and the worker too
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def test_run_together_stops_the_companion_when_the_server_ends():
