@@ -1,13 +1,19 @@
-"""The `broadsheet` command: serve the site, load demo content, manage users and tokens."""
+"""The `broadsheet` command: serve the site, run the worker, load demo content, manage users
+and tokens, score files with the spam filter."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import os
+import signal
 import socket
+import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 PRODUCTION_SERVER = "granian"
 
@@ -52,7 +58,7 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"Broadsheet is serving http://{args.host}:{args.port}/ with {args.workers} worker(s)")
-    command = [
+    server = [
         sys.executable, "-m", PRODUCTION_SERVER,
         "--interface", "wsgi",
         "--host", args.host,
@@ -63,7 +69,109 @@ def serve(args: argparse.Namespace) -> int:
         "--log-level", "warning",
         "broadsheet.wsgi:application",
     ]  # fmt: skip
-    os.execv(sys.executable, command)  # noqa: S606 - replaces this process with the server
+    worker = [sys.executable, "-m", "broadsheet.cli", "worker"]
+    return run_together(server=server, companion=worker)
+
+
+# How long the server and the worker get to finish what they are doing once asked to stop.
+STOP_GRACE_SECONDS = 10
+
+
+def run_together(*, server: list[str], companion: list[str]) -> int:
+    """Run the web server and the background worker until the server stops.
+
+    Both run in process groups of their own, so that a Ctrl-C reaches this process alone and
+    is passed on to each child exactly once (a second SIGINT would make the worker abandon
+    its task). When the server ends, so does the worker; if the worker ends on its own, the
+    site goes on serving (comments are still screened; retraining waits) and says so.
+    """
+    stopping: list[int] = []
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.append(signum)
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        return _supervise(server, companion, stopping)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _supervise(server: list[str], companion: list[str], stopping: list[int]) -> int:
+    children = [
+        subprocess.Popen(command, start_new_session=True)  # noqa: S603 - our own interpreter
+        for command in (server, companion)
+    ]
+    web, worker = children
+    warned = False
+    while web.poll() is None and not stopping:
+        if worker.poll() is not None and not warned:
+            print(
+                f"broadsheet serve: the worker stopped (exit code {worker.returncode}); the site "
+                "goes on serving, background work waits. Start it with: broadsheet worker",
+                file=sys.stderr,
+            )
+            warned = True
+        time.sleep(0.2)
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGINT if stopping[:1] == [signal.SIGINT] else signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for child in children:
+        try:
+            child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        # Whatever the child left in its group (granian's worker processes, when a Ctrl-C
+        # came while granian was still starting) goes too: nothing may keep the port.
+        _signal_group(child, signal.SIGKILL)
+    return 0 if stopping else int(web.returncode or 0)
+
+
+def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
+    """Send `signum` to the child's process group (it leads one: start_new_session)."""
+    with contextlib.suppress(ProcessLookupError):  # the group has ended already
+        os.killpg(child.pid, signum)
+
+
+def worker(args: argparse.Namespace) -> int:
+    _setup_django()
+    from broadsheet.worker import run_worker
+
+    run_worker(batch=args.batch, verbosity=args.verbosity)
+    return 0
+
+
+def spam_score(args: argparse.Namespace) -> int:
+    _setup_django()
+    from broadsheet.errors import BroadsheetError
+    from broadsheet.screening.spam_dataset import read_labelled_file
+    from broadsheet.screening.spam_scoring import (
+        render_score_report,
+        score_labelled_comments,
+        site_rules,
+    )
+
+    try:
+        comments = read_labelled_file(args.file)
+    except BroadsheetError as error:
+        print(f"broadsheet spam score: {error.message}", file=sys.stderr)
+        return 2
+    show_progress = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        # One line rewritten in place: a counter needs no progress-bar library.
+        print(f"\rScoring: {done:,} of {total:,}", end="", file=sys.stderr, flush=True)
+        if done == total:
+            print(file=sys.stderr)
+
+    report = score_labelled_comments(
+        comments, rules=site_rules(), progress=progress if show_progress else None
+    )
+    print(render_score_report(report))
+    return 0
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -174,6 +282,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="threads per worker for requests (default 4)",
     )
     serve_parser.set_defaults(handler=serve)
+
+    worker_parser = commands.add_parser(
+        "worker", help="run background tasks (spam filter training, emptying the spam folder)"
+    )
+    worker_parser.add_argument(
+        "--batch", action="store_true", help="run the queued tasks, then stop"
+    )
+    worker_parser.add_argument("--verbosity", type=int, default=1, choices=[0, 1, 2])
+    worker_parser.set_defaults(handler=worker)
+
+    spam_parser = commands.add_parser("spam", help="the spam filter")
+    spam_commands = spam_parser.add_subparsers(dest="spam_command", required=True, metavar="ACTION")
+    score_parser = spam_commands.add_parser(
+        "score",
+        help="score a CSV file (text,label[,author_name,author_url,kind]) as the site's filter "
+        "would score each row from a first-time commenter; saves nothing",
+    )
+    score_parser.add_argument("file", type=Path, help="a UTF-8 CSV file with a header line")
+    score_parser.set_defaults(handler=spam_score)
 
     demo_parser = commands.add_parser("demo", help="add the demo content (safe to run again)")
     demo_parser.add_argument(

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,14 @@ if PRODUCTION:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is the owner's own decision
 
 NINJA_PAGINATION_PER_PAGE = 20
+
+# Background work (spam filter retraining, emptying the spam folder) runs in the worker:
+# `broadsheet worker`, which `broadsheet serve` starts beside the web server. Tasks wait in
+# the site's own database (django-tasks-db), so no broker is needed and a task queued in a
+# transaction that rolls back is never run.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
 
 # Spam defence at the entry points (docs/architecture.md, "Spam defence").
 # The client's address is the Nth from the right of X-Forwarded-For behind N proxies.

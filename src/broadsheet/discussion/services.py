@@ -59,9 +59,9 @@ from broadsheet.input_text import check_storable, one_line
 from broadsheet.markup import render_comment_markdown
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
+from broadsheet.screening.filter import CommentFacts, screen_new_comment
 from broadsheet.screening.models import ScreeningSettings
-from broadsheet.screening.rules import AuthorFacts, screen_comment
-from broadsheet.screening.spam import assess_spam
+from broadsheet.screening.rules import AuthorFacts
 
 LOWEST_READER_RATING = 1
 HIGHEST_RATING = 5
@@ -410,21 +410,24 @@ def _new_comment(
     if rules is None:
         state = item.state or CommentState.VISIBLE
     else:
-        # The classifier scores the same form of text the queue teaches it (moderation).
-        text = f"{subject}\n{body}"
-        assessment = assess_spam(text=text)
-        screening = screen_comment(
-            text=text,
+        # The filter scores the same form of text the queue teaches it (moderation).
+        screening = screen_new_comment(
+            comment=CommentFacts(
+                text=f"{subject}\n{body}",
+                author_name=author.shown_name if author is not None else name,
+                email=author.email if author is not None else email,
+            ),
             author=_author_facts(author, known_good),
             rules=rules,
-            spam_score=assessment.score if assessment else None,
-            spam_threshold=assessment.threshold if assessment else None,
         )
         if screening.refusal:
             raise InvalidInput(screening.refusal, code="refused")
-        state = CommentState.HELD if screening.held else CommentState.VISIBLE
+        if screening.rejected:
+            state = CommentState.SPAM
+        else:
+            state = CommentState.HELD if screening.held else CommentState.VISIBLE
         hold_reasons = screening.hold_reasons
-        spam_score = assessment.score if assessment else None
+        spam_score = screening.spam_score
     if state == CommentState.DELETED:
         subject, body, body_html = DELETED_SUBJECT, "", ""
     rating_values = [value for _, value in item.ratings] if imported else []

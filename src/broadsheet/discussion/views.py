@@ -175,6 +175,9 @@ def post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     return _post_comment(request, slug)
 
 
+AWAITING_REVIEW = "Thank you. Your comment is waiting for a moderator's review."
+
+
 def _post_comment(request: HttpRequest, slug: str) -> HttpResponse:
     """Preview or post a comment; the write guard has let the request through."""
     post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
@@ -224,6 +227,14 @@ def _post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             request, post, form=form, honeypot=honeypot.again(), status=error.status
         )
         return with_error_headers(response, error)
+    if comment.state == CommentState.SPAM or (
+        comment.state == CommentState.HELD and comment.author_id is None
+    ):
+        # Its author cannot see it in the thread. The same words whether the filter held it
+        # or put it in the spam folder: a reader it misjudged is not accused, and a spammer
+        # learns nothing to tune against (docs/moderation.md, "The spam folder").
+        messages.info(request, AWAITING_REVIEW)
+        return HttpResponseRedirect(post.get_absolute_url())
     return HttpResponseRedirect(comment.get_absolute_url())
 
 

@@ -91,24 +91,48 @@ class LogEntryOut(Schema):
 )
 def moderation_queue(request: HttpRequest) -> list[dict[str, Any]]:
     check_can_moderate(signed_in_user(request))
+    return [_comment_item(request, item.comment, item.reasons) for item in selectors.queue_items()]
+
+
+def _comment_item(request: HttpRequest, comment: Comment, reasons: list[str]) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "number": comment.number,
+        "post_id": comment.post_id,
+        "post_title": comment.post.title,
+        "url": request.build_absolute_uri(comment.get_absolute_url()),
+        "author": comment.author.username if comment.author else comment.author_name or None,
+        "subject": comment.subject,
+        "body_html": comment.body_html,
+        "state": comment.state,
+        "reasons": reasons,
+        "spam_score": comment.spam_score,
+        "created": comment.created,
+    }
+
+
+class SpamItemOut(QueueItemOut):
+    rejected_by: str | None = Field(description="The moderator; null when the filter rejected it.")
+
+
+@router.get(
+    "/moderation/spam",
+    response={200: list[SpamItemOut], **error_responses(401, 403, 429)},
+    summary="The spam folder",
+    description=(
+        "Comments rejected as spam, by the filter or a moderator, newest first (moderators "
+        "only). They are removed after 30 days; `POST /moderation/comments/{id}/not_spam` "
+        "publishes one."
+    ),
+)
+def spam_folder(request: HttpRequest) -> list[dict[str, Any]]:
+    check_can_moderate(signed_in_user(request))
     return [
         {
-            "id": item.comment.pk,
-            "number": item.comment.number,
-            "post_id": item.comment.post_id,
-            "post_title": item.comment.post.title,
-            "url": request.build_absolute_uri(item.comment.get_absolute_url()),
-            "author": item.comment.author.username
-            if item.comment.author
-            else item.comment.author_name or None,
-            "subject": item.comment.subject,
-            "body_html": item.comment.body_html,
-            "state": item.comment.state,
-            "reasons": item.reasons,
-            "spam_score": item.comment.spam_score,
-            "created": item.comment.created,
+            **_comment_item(request, comment, comment.hold_reasons),
+            "rejected_by": comment.moderated_by.username if comment.moderated_by else None,
         }
-        for item in selectors.queue_items()
+        for comment in selectors.spam_folder_items()
     ]
 
 
@@ -118,14 +142,15 @@ def moderation_queue(request: HttpRequest) -> list[dict[str, Any]]:
     response={200: OutcomeOut, **error_responses(400, 401, 403, 404, 413, 422, 429)},
     summary="Act on a comment",
     description=(
-        "approve, reject (as spam), delete, hide or unhide. Acting on a missing or already "
+        "approve, reject (as spam: into the spam folder), not_spam (out of the spam folder, "
+        "published), delete, hide or unhide. Acting on a missing or already "
         "moderated comment changes nothing and says so (`changed`: false)."
     ),
 )
 def moderate(
     request: HttpRequest,
     comment_id: CommentId,
-    action: Literal["approve", "reject", "delete", "hide", "unhide"],
+    action: Literal["approve", "reject", "not_spam", "delete", "hide", "unhide"],
     payload: ActionIn | None = None,
 ) -> services.Outcome:
     moderator = signed_in_user(request)

@@ -38,6 +38,7 @@ class ModerationAction(models.Model):
     class Kind(models.TextChoices):
         APPROVE = "approve", "approved"
         REJECT = "reject", "rejected as spam"
+        NOT_SPAM = "not_spam", "marked as not spam"
         DELETE = "delete", "deleted"
         EDIT = "edit", "edited"
         HIDE = "hide", "hid"

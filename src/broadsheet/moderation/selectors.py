@@ -75,5 +75,21 @@ def comments_to_confirm(comment_ids: list[int]) -> list[Comment]:
     )
 
 
+SPAM_PAGE_SIZE = 100  # a folder is skimmed, not read: a long page, newest first
+
+
+def spam_folder_count() -> int:
+    return Comment.objects.filter(state=CommentState.SPAM).count()
+
+
+def spam_folder_items(*, limit: int = SPAM_PAGE_SIZE) -> list[Comment]:
+    """Comments rejected as spam (by the filter or a moderator), newest first. One query."""
+    return list(
+        Comment.objects.filter(state=CommentState.SPAM)
+        .select_related("post", "author", "moderated_by")
+        .order_by("-created", "-id")[:limit]
+    )
+
+
 def public_log() -> QuerySet[ModerationAction]:
     return ModerationAction.objects.select_related("moderator").order_by("-created", "-id")

@@ -7,10 +7,11 @@ wins, and the second is told what happened instead of acting again (no error pag
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from broadsheet.accounts.models import User
@@ -25,9 +26,12 @@ from broadsheet.moderation.models import Flag, ModerationAction
 from broadsheet.moderation.selectors import QUEUE_SHORTCUTS
 from broadsheet.screening.spam import record_moderation_decision
 
-COMMENT_ACTIONS = ("approve", "reject", "delete", "hide", "unhide")
-# Actions that take a comment's text away: the queue asks before them, or offers Undo.
+COMMENT_ACTIONS = ("approve", "reject", "not_spam", "delete", "hide", "unhide")
+# Actions that take a comment out of the thread: the queue asks before them, or offers Undo.
 DESTRUCTIVE_ACTIONS = frozenset({"reject", "delete"})
+# Long enough for a moderator back from a holiday to find a genuine comment the filter
+# rejected; short enough that the folder does not keep spam's text for good.
+SPAM_KEPT_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,11 @@ def moderate_comment(
             return _already(comment, "approved")
         _learn(comment, is_spam=False)
         comment = _settle(comment, moderator=acting, state=CommentState.VISIBLE)
+    elif action == "not_spam":
+        if comment.state != CommentState.SPAM:
+            return _already(comment, "restored")
+        _learn(comment, is_spam=False)
+        comment = _settle(comment, moderator=acting, state=CommentState.VISIBLE)
     elif action == "hide":
         if comment.state == CommentState.HIDDEN:
             return _already(comment, "hidden")
@@ -88,9 +97,13 @@ def moderate_comment(
         if comment.state != CommentState.HIDDEN:
             return _already(comment, "shown")
         comment = _settle(comment, moderator=acting, state=CommentState.VISIBLE)
-    else:  # reject (spam) or delete: the text goes, the place in the tree stays
-        if action == "reject":
-            _learn(comment, is_spam=True)
+    elif action == "reject":
+        # Into the spam folder, text kept for SPAM_KEPT_DAYS so "not spam" can restore it.
+        if comment.state == CommentState.SPAM:
+            return _already(comment, "rejected as spam")
+        _learn(comment, is_spam=True)
+        comment = _settle(comment, moderator=acting, state=CommentState.SPAM)
+    else:  # delete: the text goes, the place in the tree stays
         comment = _settle(comment, moderator=acting, state=CommentState.DELETED)
     record_action(
         moderator=acting,
@@ -106,8 +119,37 @@ def moderate_comment(
 
 
 def _learn(comment: Comment, *, is_spam: bool) -> None:
-    """Feed the moderator's decision to the spam classifier's training examples."""
-    record_moderation_decision(text=f"{comment.subject}\n{comment.body}", is_spam=is_spam)
+    """Feed the moderator's decision to the spam filter: a training example, and the
+    comment's link domains and e-mail remembered (spam) or forgotten (not spam)."""
+    author = comment.author
+    record_moderation_decision(
+        text=f"{comment.subject}\n{comment.body}",
+        is_spam=is_spam,
+        author_name=author.shown_name if author is not None else comment.author_name,
+        email=author.email if author is not None else comment.author_email,
+    )
+
+
+def remove_old_spam(*, days: int = SPAM_KEPT_DAYS) -> int:
+    """Empty the spam folder of comments that have been in it longer than `days`: their text
+    is removed (discussion's delete), and the spam folder no longer lists them. Returns how
+    many. Run daily by the worker, and by `broadsheet manage remove_old_spam`."""
+    cutoff = timezone.now() - timedelta(days=days)
+    old = (
+        Comment.objects.filter(state=CommentState.SPAM)
+        .annotate(since=Coalesce("moderated_at", "created"))
+        .filter(since__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    removed = 0
+    for comment_id in list(old):
+        with transaction.atomic():
+            comment = Comment.objects.select_for_update().filter(pk=comment_id).first()
+            if comment is None or comment.state != CommentState.SPAM:
+                continue  # restored or removed since the list was read
+            discussion.set_comment_state(comment=comment, state=CommentState.DELETED)
+            removed += 1
+    return removed
 
 
 @transaction.atomic

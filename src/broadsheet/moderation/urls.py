@@ -8,6 +8,7 @@ urlpatterns = [
     path("moderation/queue/", views.queue, name="queue"),
     path("moderation/queue/shortcuts/", views.queue_shortcuts, name="queue_shortcuts"),
     path("moderation/log/", views.log, name="log"),
+    path("moderation/spam/", views.spam_folder, name="spam"),
     path(
         "moderation/comments/<int:comment_id>/<str:action>/",
         views.comment_action,

@@ -98,6 +98,10 @@ def _needs_confirmation(request: HttpRequest, action: str) -> bool:
     return action in services.DESTRUCTIVE_ACTIONS and "confirmed" not in request.POST
 
 
+# What each bulk action of the spam folder may do: restore, or remove at once.
+SPAM_FOLDER_ACTIONS = ("not_spam", "delete")
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @guarded_write(MODERATION, refused=_refused)
@@ -133,6 +137,42 @@ def queue(request: HttpRequest) -> HttpResponse:
     for outcome in outcomes:
         (messages.success if outcome.changed else messages.info)(request, outcome.message)
     return HttpResponseRedirect(reverse("moderation:queue"))
+
+
+def _act_on_selected(request: HttpRequest) -> None:
+    """A bulk action on the comments ticked in a list (the queue, the spam folder)."""
+    ids = [int(value) for value in request.POST.getlist("comment") if value.isdigit()]
+    if not ids:
+        messages.info(request, "Select at least one comment first.")
+        return
+    outcomes = services.moderate_comments(
+        comment_ids=ids, moderator=request.user, action=request.POST.get("action", "")
+    )
+    for outcome in outcomes:
+        (messages.success if outcome.changed else messages.info)(request, outcome.message)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@guarded_write(MODERATION)
+def spam_folder(request: HttpRequest) -> HttpResponse:
+    """Comments rejected as spam, kept for SPAM_KEPT_DAYS days; "Not spam" publishes one."""
+    check_can_moderate(request.user)
+    if request.method == "POST":
+        if request.POST.get("action", "") in SPAM_FOLDER_ACTIONS:
+            _act_on_selected(request)
+        else:
+            messages.info(request, "Choose Not spam or Delete.")
+        return HttpResponseRedirect(reverse("moderation:spam"))
+    return render(
+        request,
+        "moderation/spam.html",
+        {
+            "comments": selectors.spam_folder_items(),
+            "total": selectors.spam_folder_count(),
+            "kept_days": services.SPAM_KEPT_DAYS,
+        },
+    )
 
 
 @require_POST

@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from broadsheet.discussion.models import DiscussionSettings
 from broadsheet.moderation.models import ModerationSettings
 from broadsheet.publishing.models import SiteSettings
-from broadsheet.screening.models import ScreeningSettings
+from broadsheet.screening.models import DEFAULT_SPAM_HOLD_THRESHOLD, ScreeningSettings
 
 BEFORE_THE_SPLIT = [
     ("publishing", "0003_moderation_settings"),
@@ -71,7 +71,7 @@ def test_an_upgraded_database_keeps_every_setting_in_its_new_home() -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_new_site_gets_the_defaults() -> None:
     assert DiscussionSettings.current().comment_edit_minutes == 15
-    assert ScreeningSettings.current().spam_hold_threshold == 0.9
+    assert ScreeningSettings.current().spam_hold_threshold == DEFAULT_SPAM_HOLD_THRESHOLD
     assert ModerationSettings.current().trusted_min_comments == 10
 
 

@@ -73,15 +73,18 @@ def test_a_missing_comment_is_no_error(moderator):
     assert "no longer exists" in outcome.message
 
 
-def test_rejecting_as_spam_removes_the_text_and_the_log_does_not_show_it(client, held, moderator):
+def test_rejecting_as_spam_moves_it_to_the_spam_folder_and_the_log_does_not_show_it(
+    client, post, held, moderator
+):
     services.moderate_comment(comment_id=held.pk, moderator=moderator, action="reject")
     held.refresh_from_db()
-    assert held.state == CommentState.DELETED
-    assert held.body == ""
+    assert held.state == CommentState.SPAM
+    assert held.body == "My very first words"  # kept, so that "not spam" can restore it
     log = client.get("/moderation/log/").content.decode()
     assert "rejected as spam" in log
     assert "My very first words" not in log
     assert moderator.username in log
+    assert "My very first words" not in client.get(post.get_absolute_url()).content.decode()
 
 
 def test_hide_and_unhide_by_a_moderator(post, reader, moderator):
@@ -201,19 +204,20 @@ def test_closing_a_thread_is_logged(post, editor, django_capture_on_commit_callb
     assert post.title in entry.target_label
 
 
-def test_a_comment_the_classifier_scores_as_spam_is_held_with_its_score(client, post, moderator):
-    from broadsheet.screening.spam import forget_loaded_spam_model, train_spam_model
-    from broadsheet.screening.tests.spam_factories import seed_examples
-
-    seed_examples(spam=80, ham=80)
-    train_spam_model()
-    forget_loaded_spam_model()
-    regular = make_user("regular")
+def test_a_comment_the_filter_scores_as_spam_is_held_with_its_score(client, post, moderator):
+    ScreeningSettings.objects.update_or_create(
+        pk=1, defaults={"spam_hold_threshold": 0.5, "spam_reject_threshold": None}
+    )
     spammy = make_comment(
-        post, regular, "Check out my channel and subscribe for free gift cards", subject="Hey"
+        post,
+        make_user("regular"),
+        "I lost $40,000 to a fake broker. Mr. Adams got it all back in 3 days, contact him "
+        "on Telegram @adams_recovery or WhatsApp +1 (415) 555 0188.",
+        subject="Thank you",
     )
     assert spammy.state == CommentState.HELD
     assert spammy.spam_score is not None
+    assert spammy.spam_score >= 0.5
     assert any(reason.startswith("spam score") for reason in spammy.hold_reasons)
     client.force_login(moderator)
     assert "spam score" in client.get("/moderation/queue/").content.decode()

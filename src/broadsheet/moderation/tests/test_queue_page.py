@@ -179,7 +179,7 @@ def test_rejecting_selected_comments_asks_once_for_all_of_them(
     assert states(held) == [CommentState.HELD, CommentState.HELD]
 
     signed_in.post(QUEUE, {"comment": ids, "action": "reject", "confirmed": "1"})
-    assert states(held) == [CommentState.DELETED, CommentState.DELETED]
+    assert states(held) == [CommentState.SPAM, CommentState.SPAM]  # into the spam folder
 
 
 def test_approving_needs_no_confirmation(signed_in: Client, held: list[Comment]) -> None:

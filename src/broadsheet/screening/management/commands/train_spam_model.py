@@ -12,8 +12,9 @@ from broadsheet.screening.spam import train_spam_model
 
 class Command(BaseCommand):
     help = (
-        "Train the spam classifier on its examples and store the model, unless the newest "
-        "model already learned all of them with this version of the code and scikit-learn."
+        "Fit the spam filter on the shipped blog comments, imported examples and the site's "
+        "decisions, and store it, unless the newest model already learned all of them with "
+        "this version of the code and scikit-learn. The worker does this by itself."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
         self.stdout.write(
             f"Spam model {model.version} ({model.trained_at:%Y-%m-%d %H:%M}): "
-            f"{model.spam_examples:,} spam and {model.ham_examples:,} ham examples, holds from "
-            f"score {model.threshold:.3f}, trained in {model.training_seconds:.1f} s."
+            f"{model.spam_examples:,} spam and {model.ham_examples:,} genuine examples, "
+            f"{model.site_examples:,} of them the site's own decisions; trained in "
+            f"{model.training_seconds:.1f} s."
         )
