@@ -57,6 +57,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"broadsheet serve: {problem}", file=sys.stderr)
         return 2
     call_command("collectstatic", interactive=False, verbosity=0)
+    _store_spam_model_before_serving()
     print(f"Broadsheet is serving http://{args.host}:{args.port}/ with {args.workers} worker(s)")
     server = [
         sys.executable, "-m", PRODUCTION_SERVER,
@@ -128,6 +129,17 @@ def _supervise(server: list[str], companion: list[str], stopping: list[int]) -> 
         # came while granian was still starting) goes too: nothing may keep the port.
         _signal_group(child, signal.SIGKILL)
     return 0 if stopping else int(web.returncode or 0)
+
+
+def _store_spam_model_before_serving() -> None:
+    """A fresh site has no stored spam model yet, and each web process would fit the seed
+    model itself on its first comment (seconds of CPU, in a reader's request). Fitting it
+    once here, before the server starts, lets them all load the stored one."""
+    from broadsheet.screening.spam import spam_model_outdated, train_spam_model
+
+    if spam_model_outdated():
+        print("Fitting the spam filter's model (a few seconds, once)...", flush=True)
+        train_spam_model()
 
 
 def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:

@@ -226,3 +226,15 @@ def test_serve_refuses_impossible_arguments_in_one_line(
         build_parser().parse_args(["serve", *arguments])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.strip().splitlines()[-1] == f"broadsheet serve: error: {message}"
+
+
+@pytest.mark.django_db
+def test_serve_stores_the_spam_filters_first_model_before_the_server_starts() -> None:
+    from broadsheet.cli import _store_spam_model_before_serving
+    from broadsheet.screening.models import SpamModel
+
+    assert not SpamModel.objects.exists()
+    _store_spam_model_before_serving()
+    assert SpamModel.objects.count() == 1
+    _store_spam_model_before_serving()  # up to date: nothing fitted again
+    assert SpamModel.objects.count() == 1
