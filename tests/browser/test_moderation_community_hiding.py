@@ -11,7 +11,7 @@ from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import PostStatus
 from broadsheet.publishing.services import create_post
 
-ACTION_TIMEOUT_MS = 10_000
+ACTION_TIMEOUT_MS = 30_000  # as conftest.py's: a busy CI machine is slow
 
 
 def _fresh_page(new_context: CreateContextCallback) -> Page:
@@ -46,6 +46,7 @@ def test_three_trusted_readers_rating_0_hide_a_comment_from_anonymous_visitors(
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
         expect(page).to_have_url(f"{site_url}{address}")
+        page.wait_for_load_state("load")  # thread.js (a module) has run: Rate asks first
 
         article = page.locator(f"article#comment-{comment.pk}")
         select = article.get_by_label("Rate comment #1")

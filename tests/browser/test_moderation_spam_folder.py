@@ -17,7 +17,7 @@ from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.publishing.models import Post, PostStatus
 from broadsheet.publishing.services import create_post
 
-ACTION_TIMEOUT_MS = 10_000
+ACTION_TIMEOUT_MS = 30_000  # as conftest.py's: a busy CI machine is slow
 SCAM = (
     "I lost $96,000 to a fake broker and Mr. Morgan Davies recovered everything within a "
     "week. Contact him on WhatsApp +1 (917) 555 0163 or Telegram @morgandavies_recovery."
