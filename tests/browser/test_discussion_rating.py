@@ -43,6 +43,8 @@ def _reader_on_the_story(
     post, comment = _story_with_a_comment()
     make_user(username, role)
     _log_in(page, site_url, username, post.get_absolute_url())
+    # thread.js (a module) has run: Rate goes through the script, not the page's own form.
+    page.wait_for_load_state("load")
     return comment
 
 
