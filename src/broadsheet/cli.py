@@ -189,8 +189,8 @@ def spam_score(args: argparse.Namespace) -> int:
 def demo(args: argparse.Namespace) -> int:
     _setup_django()
     from broadsheet.discussion.demo import build_demo_discussions, use_comment_style
-    from broadsheet.discussion.models import CommentStyle
     from broadsheet.publishing.demo import build_demo_site
+    from broadsheet.publishing.models import CommentStyle
 
     print(build_demo_site())
     print(build_demo_discussions())

@@ -5,9 +5,10 @@ are dated at their place in the conversation, after their post, rather than all 
 the demo ran, and no hold rule stands between the demo and its own text. Safe to run again: a
 post that has comments already is left alone.
 
-The comment style is a site setting, so one site shows page A's Scoop discussion or page B's
-blog discussion, not both at once: the demo starts as Scoop (page A, the magazine it
-imitates) and `broadsheet demo --comment-style blog` shows page B's (see `use_comment_style`).
+The site's comment style is Scoop (page A, the magazine it imitates) and page B's post chooses
+the Blog style for itself, so both reference pages' discussions show side by side;
+`broadsheet demo --comment-style blog` turns the whole site to the Blog style (see
+`use_comment_style`).
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from datetime import timedelta
 from broadsheet.accounts import services as account_services
 from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.discussion.models import Comment, CommentStyle, DiscussionSettings
+from broadsheet.discussion.models import Comment, DiscussionSettings
 from broadsheet.discussion.sample_threads import generate_thread
 from broadsheet.discussion.services import NewComment, post_comments
-from broadsheet.publishing.models import Post
+from broadsheet.publishing.models import CommentStyle, Post
 
 OPEN_THREAD_COMMENTS = 2_000
 # Readers keep their handles, as on a Scoop site; two sign with their names, as on a blog.

@@ -98,9 +98,11 @@ class EditCommentForm(forms.Form):
     )
     language = LanguageField()
 
-    def __init__(self, *args: Any, language: str = "", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, language: str = "", subject: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].widget.attrs.pop("maxlength", None)
+        if not subject:  # the Blog style has no subjects
+            del self.fields["subject"]
         language_field = self.fields["language"]
         assert isinstance(language_field, LanguageField)
         language_field.add_choice(language)

@@ -2,10 +2,10 @@
 
 A thread page then joins stored fragments instead of running template logic for every
 comment, which keeps a 10,000-comment page within its time budget. A fragment depends on
-the comment, on the site's time zone and date format, on its comment style and whether it
-shows ratings (DiscussionSettings), and on the templates that render it (the built-in ones or
-a site theme's); `fragment_key` records all but the comment, and a row whose key no longer
-matches is rendered again when it is next read.
+the comment, on the site's time zone and date format, on its thread's comment style and
+whether it shows ratings (models.ThreadLook), and on the templates that render it (the
+built-in ones or a site theme's); `fragment_key` records all but the comment, and a row
+whose key no longer matches is rendered again when it is next read.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.template import engines
 from django.urls import reverse
 from jinja2 import Environment, TemplateNotFound, meta
 
-from broadsheet.discussion.models import Comment, CommentStyle, DiscussionSettings
+from broadsheet.discussion.models import Comment, ThreadLook, thread_look
 from broadsheet.discussion.tree import CommentRow
 from broadsheet.markup import first_words, plain_text
 from broadsheet.publishing.bylines import site_clock
@@ -42,13 +42,9 @@ def has_own_subject(row: CommentRow) -> bool:
     return row.subject not in {NO_SUBJECT, derived_subject(row.body_html)}
 
 
-def fragment_key_for(site: SiteSettings, discussion: DiscussionSettings | None = None) -> str:
-    discussion = discussion or DiscussionSettings.current()
+def fragment_key_for(site: SiteSettings, look: ThreadLook) -> str:
     templates = fragment_templates_digest(engines["jinja2"].env)  # type: ignore[attr-defined]
-    signature = (
-        f"{templates}|{site.time_zone}|{site.date_format}"
-        f"|{discussion.comment_style}|{discussion.show_ratings}"
-    )
+    signature = f"{templates}|{site.time_zone}|{site.date_format}|{look.key}"
     return hashlib.sha1(signature.encode(), usedforsecurity=False).hexdigest()
 
 
@@ -93,24 +89,21 @@ def _people_prefix() -> str:
     return reverse("accounts:profile", kwargs={"username": "0"})[:-2]
 
 
-def render_fragment(
-    row: CommentRow, site: SiteSettings, discussion: DiscussionSettings | None = None
-) -> str:
+def render_fragment(row: CommentRow, site: SiteSettings, look: ThreadLook) -> str:
     """The full comment's head and body (the page closes the article after its actions)."""
-    return render_fragments([row], site, discussion)[0][0]
+    return render_fragments([row], site, look)[0][0]
 
 
 def render_fragments(
-    rows: Iterable[CommentRow], site: SiteSettings, discussion: DiscussionSettings | None = None
+    rows: Iterable[CommentRow], site: SiteSettings, look: ThreadLook
 ) -> list[tuple[str, str]]:
-    """(full, one-line) HTML for each row, in the site's comment style."""
-    discussion = discussion or DiscussionSettings.current()
+    """(full, one-line) HTML for each row, in its thread's comment style."""
     full, line = _template(FRAGMENT_TEMPLATE), _template(LINE_TEMPLATE)
     context = {
         "clock": site_clock(site),
         "people": _people_prefix(),
-        "blog": discussion.comment_style == CommentStyle.BLOG,
-        "show_ratings": discussion.show_ratings,
+        "blog": look.blog,
+        "show_ratings": look.show_ratings,
         "has_own_subject": has_own_subject,
     }
     return [
@@ -141,26 +134,21 @@ def row_of(comment: Comment) -> CommentRow:
     )
 
 
-def refresh_fragment(
-    comment: Comment, site: SiteSettings, discussion: DiscussionSettings | None = None
-) -> None:
-    """Render the comment's fragment into its fields; the caller saves them."""
-    discussion = discussion or DiscussionSettings.current()
-    comment.fragment_html, comment.line_html = render_fragments(
-        [row_of(comment)], site, discussion
-    )[0]
-    comment.fragment_key = fragment_key_for(site, discussion)
+def refresh_fragment(comment: Comment, site: SiteSettings, look: ThreadLook | None = None) -> None:
+    """Render the comment's fragment into its fields; the caller saves them. Without `look`,
+    the comment's post gives it."""
+    look = look or thread_look(comment.post)
+    comment.fragment_html, comment.line_html = render_fragments([row_of(comment)], site, look)[0]
+    comment.fragment_key = fragment_key_for(site, look)
 
 
 FRAGMENT_FIELDS = ["fragment_html", "line_html", "fragment_key"]
 
 
-def refresh_stale_fragments(
-    rows: list[CommentRow], site: SiteSettings, discussion: DiscussionSettings
-) -> None:
-    """Render again, and store, the fragments of rows rendered with other site formats or
-    another comment style."""
-    key = fragment_key_for(site, discussion)
+def refresh_stale_fragments(rows: list[CommentRow], site: SiteSettings, look: ThreadLook) -> None:
+    """Render again, and store, the fragments of one thread's rows rendered with other site
+    formats or another comment style."""
+    key = fragment_key_for(site, look)
     stale = [row for row in rows if row.fragment_key != key]
     if not stale:
         return
@@ -169,7 +157,7 @@ def refresh_stale_fragments(
     )
     for row in stale:
         row.body_html = bodies.get(row.id, "")
-    for row, (full, line) in zip(stale, render_fragments(stale, site, discussion), strict=True):
+    for row, (full, line) in zip(stale, render_fragments(stale, site, look), strict=True):
         row.fragment_html, row.line_html, row.fragment_key = full, line, key
     Comment.objects.bulk_update(
         [

@@ -7,23 +7,18 @@ aggregated or rendered from Markdown at read time.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from broadsheet.publishing.models import Post
+from broadsheet.publishing.models import CommentStyle, Post
 from broadsheet.settings_rows import OneRowPerSite
 
 MAX_SUBJECT_LENGTH = 100  # a headline for the comment, as Scoop sites had
 MAX_COMMENT_LENGTH = 20_000  # about 3,000 words: a long argument, not a pasted document
 MAX_ANONYMOUS_NAME_LENGTH = 80
-
-
-class CommentStyle(models.TextChoices):
-    """How a site's comments look: as on a Scoop site, or as on a WordPress blog."""
-
-    SCOOP = "scoop", "Scoop"
-    BLOG = "blog", "Blog"
 
 
 class DiscussionSettings(OneRowPerSite):
@@ -56,6 +51,7 @@ class DiscussionSettings(OneRowPerSite):
         max_length=10,
         choices=CommentStyle.choices,
         default=CommentStyle.SCOOP,
+        # A post may choose the other style (Post.comment_style); Blog threads take no ratings.
         help_text="Scoop: subject, rating, (#N), Parent links. Blog: numbered responses, "
         "name and date, Reply.",
     )
@@ -69,6 +65,32 @@ class DiscussionSettings(OneRowPerSite):
 
     def __str__(self) -> str:
         return "Discussion settings"
+
+
+@dataclass(frozen=True)
+class ThreadLook:
+    """How one thread's comments look: its style, and whether it shows and takes ratings."""
+
+    style: CommentStyle
+    show_ratings: bool
+
+    @property
+    def blog(self) -> bool:
+        return self.style == CommentStyle.BLOG
+
+    @property
+    def key(self) -> str:
+        return f"{self.style}|{self.show_ratings}"
+
+
+def thread_look(post: Post, settings: DiscussionSettings | None = None) -> ThreadLook:
+    """The post's own comment style, else the site's; ratings belong to the Scoop style, so a
+    Blog thread neither shows nor takes them (as page B)."""
+    settings = settings or DiscussionSettings.current()
+    style = CommentStyle(post.comment_style or settings.comment_style)
+    return ThreadLook(
+        style=style, show_ratings=settings.show_ratings and style == CommentStyle.SCOOP
+    )
 
 
 class CommentState(models.TextChoices):

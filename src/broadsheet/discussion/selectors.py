@@ -10,7 +10,13 @@ from django.db.models import Q, Value
 from broadsheet.accounts.permissions import Actor, is_moderator, is_trusted, signed_in
 from broadsheet.discussion.display import Arrangement, DisplayMode, arrange
 from broadsheet.discussion.fragments import refresh_stale_fragments
-from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings, Rating
+from broadsheet.discussion.models import (
+    Comment,
+    CommentState,
+    DiscussionSettings,
+    Rating,
+    thread_look,
+)
 from broadsheet.discussion.tree import (
     CommentNode,
     CommentRow,
@@ -127,7 +133,7 @@ def thread_page(
     """The entries of one page of a thread in a display mode and order.
 
     With site given, rows carry the stored fragments (rendered again when the site's formats
-    or its comment style, from `discussion`, changed); without, the sanitized bodies (the
+    or the thread's comment style changed); without, the sanitized bodies (the
     API). hidden_as_placeholders shows ordinary readers a hidden comment as a collapsed line
     (DiscussionSettings.show_hidden_to_readers).
 
@@ -141,7 +147,7 @@ def thread_page(
         hidden_as_placeholders=hidden_as_placeholders,
     )
     if site is not None:
-        refresh_stale_fragments(rows, site, discussion or DiscussionSettings.current())
+        refresh_stale_fragments(rows, site, thread_look(post, discussion))
     roots = _drop_empty_placeholders(build_comment_tree(rows))
     if display is DisplayMode.FLAT:
         row_key = row_sort_key(sort)

@@ -50,7 +50,9 @@ from broadsheet.discussion.models import (
     CommentState,
     DiscussionSettings,
     Rating,
+    ThreadLook,
     ThreadState,
+    thread_look,
 )
 from broadsheet.discussion.selectors import visible_comments_filter
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
@@ -296,7 +298,7 @@ def _write_new_comments(
     thread.save(update_fields=["last_number"])
     # Ids first, so that each comment's fragments (which link to its id) are rendered before
     # the INSERT and stored by it: a second pass of UPDATEs doubled the cost of an import.
-    look = DiscussionSettings.current()
+    look = thread_look(post)
     for comment, comment_id in zip(made, reserve_comment_ids(len(made)), strict=True):
         comment.pk = comment_id
         refresh_fragment(comment, site, look)
@@ -636,7 +638,7 @@ def edit_comment(
         chosen=language, subject=subject, body_html=comment.body_html
     )
     comment.edited = timezone.now()
-    refresh_fragment(comment, site, settings)
+    refresh_fragment(comment, site, thread_look(comment.post, settings))
     comment.save(
         update_fields=["subject", "body", "body_html", "language", "edited", *FRAGMENT_FIELDS]
     )
@@ -685,15 +687,15 @@ def check_can_see(*, user: Actor, comment: Comment) -> None:
         raise no_such_comment(comment.pk)
 
 
-def check_ratings_on(settings: DiscussionSettings) -> None:
-    if not settings.show_ratings:
-        raise NotAllowed("This site does not use ratings.", code="ratings_off")
+def check_ratings_on(look: ThreadLook) -> None:
+    if not look.show_ratings:
+        raise NotAllowed("This discussion does not use ratings.", code="ratings_off")
 
 
 def check_can_rate(
     *, user: Actor, comment: Comment, value: int, settings: DiscussionSettings | None = None
 ) -> None:
-    check_ratings_on(settings or DiscussionSettings.current())
+    check_ratings_on(thread_look(comment.post, settings))
     account = signed_in(user)
     if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)
@@ -738,7 +740,7 @@ def _store_rating_totals(comment: Comment, rater: User, settings: DiscussionSett
         comment.rating_sum / comment.rating_count if comment.rating_count else None
     )
     state = community_state(comment, settings)
-    refresh_fragment(comment, site, settings)
+    refresh_fragment(comment, site, thread_look(comment.post, settings))
     comment.save(update_fields=["rating_sum", "rating_count", "rating_average", *FRAGMENT_FIELDS])
     if state != comment.state:
         comment = set_comment_state(comment=comment, state=CommentState(state), site=site)
@@ -777,7 +779,7 @@ def rate_comment(*, comment: Comment, rater: Actor, value: int) -> Comment:
 def remove_rating(*, comment: Comment, rater: Actor) -> Comment:
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
     settings = DiscussionSettings.current()
-    check_ratings_on(settings)
+    check_ratings_on(thread_look(comment.post, settings))
     account = signed_in(rater)
     if account is None:
         raise NotAllowed("Log in to rate comments.", code="login_required", status=401)

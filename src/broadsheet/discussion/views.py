@@ -20,14 +20,15 @@ from broadsheet.discussion import selectors, services
 from broadsheet.discussion.choices import CHOICE_COOKIE, CHOICE_COOKIE_AGE, thread_view_for
 from broadsheet.discussion.display import DISPLAY_LABELS, SORT_LABELS
 from broadsheet.discussion.forms import CommentForm, EditCommentForm
-from broadsheet.discussion.fragments import render_fragment
+from broadsheet.discussion.fragments import derived_subject, render_fragment
 from broadsheet.discussion.languages import comment_language
 from broadsheet.discussion.models import (
     Comment,
     CommentState,
-    CommentStyle,
     DiscussionSettings,
+    ThreadLook,
     ThreadState,
+    thread_look,
 )
 from broadsheet.discussion.tree import CommentRow
 from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
@@ -47,12 +48,8 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
-def _comment_form(request: HttpRequest, settings: DiscussionSettings, **kwargs: Any) -> CommentForm:
-    return CommentForm(
-        anonymous=not request.user.is_authenticated,
-        subject=settings.comment_style != CommentStyle.BLOG,
-        **kwargs,
-    )
+def _comment_form(request: HttpRequest, look: ThreadLook, **kwargs: Any) -> CommentForm:
+    return CommentForm(anonymous=not request.user.is_authenticated, subject=not look.blog, **kwargs)
 
 
 def _page_response(
@@ -66,7 +63,8 @@ def _page_response(
 ) -> HttpResponse:
     site = site_settings_of(request)
     settings = DiscussionSettings.current()
-    view = thread_view_for(request, ratings=settings.show_ratings)
+    look = thread_look(post, settings)
+    view = thread_view_for(request, ratings=look.show_ratings)
     thread = selectors.thread_page(
         post=post,
         viewer=request.user,
@@ -84,7 +82,7 @@ def _page_response(
     can_write = closed_reason is None and (request.user.is_authenticated or anonymous_allowed)
     if form is None and can_write:
         form = _comment_form(
-            request, settings, initial={"parent": _int_or_none(request.GET.get("reply"))}
+            request, look, initial={"parent": _int_or_none(request.GET.get("reply"))}
         )
     try:
         video = parse_video_url(post.video_url) if post.video_url else None
@@ -115,8 +113,8 @@ def _page_response(
             "viewer_trusted": is_trusted(request.user),
             "can_close": can_edit_posts(request.user),
             "edit_minutes": settings.comment_edit_minutes,
-            "blog": settings.comment_style == CommentStyle.BLOG,
-            "show_ratings": settings.show_ratings,
+            "blog": look.blog,
+            "show_ratings": look.show_ratings,
         },
         status=status,
     )
@@ -145,7 +143,7 @@ def _is_preview(request: HttpRequest) -> bool:
 def _comment_refused(request: HttpRequest, error: BroadsheetError, slug: str) -> HttpResponse:
     """A comment the write guard refused: the page again, with the reason and the text."""
     post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
-    form = _comment_form(request, DiscussionSettings.current(), data=request.POST)
+    form = _comment_form(request, thread_look(post), data=request.POST)
     form.is_valid()
     form.add_error(None, error.message)
     honeypot = HoneypotForm(request.POST, guarding=COMMENT_FORM).again()
@@ -190,7 +188,7 @@ def _post_comment(request: HttpRequest, slug: str) -> HttpResponse:
         # Closed while the reader was writing: show the page, the reason and their text.
         messages.error(request, error.message)
         return _page_response(request, post, status=error.status)
-    form = _comment_form(request, settings, data=request.POST)
+    form = _comment_form(request, thread_look(post, settings), data=request.POST)
     honeypot = HoneypotForm(request.POST, guarding=COMMENT_FORM)
     if not form.is_valid():
         return _page_response(request, post, form=form, honeypot=honeypot.again(), status=422)
@@ -266,16 +264,28 @@ def _preview_fragment(
         ),
         author_display=getattr(user, "display_name", None),
     )
-    return render_fragment(row, site_settings_of(request)) + "</article>"
+    return render_fragment(row, site_settings_of(request), thread_look(post)) + "</article>"
 
 
 def _comment_or_404(comment_id: int) -> Comment:
     return get_object_or_404(Comment.objects.select_related("post", "author"), pk=comment_id)
 
 
+def _edit_form(comment: Comment, *args: Any, **kwargs: Any) -> EditCommentForm:
+    return EditCommentForm(
+        *args, language=comment.language, subject=not thread_look(comment.post).blog, **kwargs
+    )
+
+
+def _subject_kept(comment: Comment) -> str:
+    """The subject an edit without a subject field (Blog style) keeps: the author's own, or
+    none, so that it is taken again from the new first words."""
+    return "" if comment.subject == derived_subject(comment.body_html) else comment.subject
+
+
 def _edit_refused(request: HttpRequest, error: BroadsheetError, comment_id: int) -> HttpResponse:
     comment = _comment_or_404(comment_id)
-    form = EditCommentForm(request.POST, language=comment.language)
+    form = _edit_form(comment, request.POST)
     form.is_valid()
     form.add_error(None, error.message)
     response = render(request, "discussion/edit_comment.html", {"comment": comment, "form": form})
@@ -292,13 +302,13 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
     refusal: BroadsheetError | None = None
     if request.method == "POST":
-        form = EditCommentForm(request.POST, language=comment.language)
+        form = _edit_form(comment, request.POST)
         if form.is_valid():
             try:
                 services.edit_comment(
                     comment=comment,
                     editor=request.user,
-                    subject=form.cleaned_data["subject"],
+                    subject=form.cleaned_data.get("subject", _subject_kept(comment)),
                     body=form.cleaned_data["body"],
                     language=form.cleaned_data["language"],
                     site=site_settings_of(request),
@@ -310,9 +320,7 @@ def edit_comment(request: HttpRequest, comment_id: int) -> HttpResponse:
                 messages.success(request, "Your changes are saved.")
                 return HttpResponseRedirect(comment.get_absolute_url())
     else:
-        form = EditCommentForm(
-            initial={"subject": comment.subject, "body": comment.body}, language=comment.language
-        )
+        form = _edit_form(comment, initial={"subject": comment.subject, "body": comment.body})
     response = render(request, "discussion/edit_comment.html", {"comment": comment, "form": form})
     if refusal is not None:
         response.status_code = refusal.status

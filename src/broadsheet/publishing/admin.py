@@ -20,7 +20,8 @@ class PostAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Post
         fields = [
             "title", "slug", "authors", "byline", "section", "tags", "intro", "body", "status",
-            "publish_at", "sticky", "open_thread", "comments_open", "video_url", "video_title",
+            "publish_at", "sticky", "open_thread", "comments_open", "comment_style", "video_url",
+            "video_title",
         ]  # fmt: skip
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 12, "cols": 90}),
@@ -81,6 +82,7 @@ class PostAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "Publishing",
             {"fields": ("status", "publish_at", "sticky", "open_thread", "comments_open")},
         ),
+        ("Discussion", {"fields": ("comment_style",)}),
         ("Related video", {"fields": ("video_url", "video_title")}),
     )
 

@@ -130,6 +130,7 @@ def build_demo_site() -> str:
             video_url=spec.get("video_url", ""),
             video_title=spec.get("video_title", ""),
             sticky=spec.get("sticky", False),
+            comment_style=spec.get("comment_style", ""),
         )
         created.append(f"post “{spec['title']}”")
 

@@ -152,6 +152,7 @@ DEMO_POSTS: list[dict[str, Any]] = [
         "tags": ["ceasefire"],
         "hours_ago": 75,
         "comments_open": False,
+        "comment_style": "blog",  # page B: a blog's numbered responses on a Scoop-style site
         "video_url": "https://www.youtube.com/watch?v=aBcD3fGh1jK",
         "video_title": "Envoys arrive for the second round of talks (press pool footage)",
         "intro": (

@@ -109,6 +109,14 @@ class Tag(models.Model):
         return reverse("publishing:tag", kwargs={"slug": self.slug})
 
 
+class CommentStyle(models.TextChoices):
+    """How comments look: as on a Scoop site, or as on a WordPress blog. The site chooses
+    (discussion.DiscussionSettings) and a post may choose otherwise (Post.comment_style)."""
+
+    SCOOP = "scoop", "Scoop"
+    BLOG = "blog", "Blog"
+
+
 class PostStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
     SCHEDULED = "scheduled", "Scheduled"
@@ -143,6 +151,12 @@ class Post(models.Model):
     )
     open_thread = models.BooleanField(default=False, help_text="A post for free discussion.")
     comments_open = models.BooleanField(default=True)
+    comment_style = models.CharField(
+        max_length=10,
+        choices=CommentStyle.choices,
+        blank=True,
+        help_text="How this post's comments look. Empty: the site's comment style.",
+    )
     video_url = models.URLField(blank=True, help_text="A YouTube or Vimeo link.")
     video_title = models.CharField(max_length=200, blank=True)
     sticky = models.BooleanField(default=False, help_text="Keep at the top of the front page.")

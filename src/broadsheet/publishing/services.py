@@ -207,6 +207,7 @@ def create_post(
     video_url: str = "",
     video_title: str = "",
     sticky: bool = False,
+    comment_style: str = "",
 ) -> SavedPost:
     if status not in PostStatus.values:
         raise InvalidInput(f"Unknown status {status!r}; use draft, scheduled or published.")
@@ -224,6 +225,7 @@ def create_post(
         video_url=video_url,
         video_title=video_title,
         sticky=sticky,
+        comment_style=comment_style,
     )
     return save_post(editor=editor, post=post, authors=authors, tags=tags)
 

@@ -10,10 +10,10 @@ from django.test import Client
 
 from broadsheet.conftest import make_user
 from broadsheet.discussion import services
-from broadsheet.discussion.models import Comment, CommentStyle, DiscussionSettings
+from broadsheet.discussion.models import Comment, DiscussionSettings
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.errors import NotAllowed
-from broadsheet.publishing.models import Post
+from broadsheet.publishing.models import CommentStyle, Post
 from broadsheet.publishing.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +171,45 @@ def test_a_reply_form_in_the_blog_style_names_the_author_answered(client, thread
 def test_the_front_pages_counts_use_thousands_separators_too(client, post):
     Post.objects.filter(pk=post.pk).update(comment_count=12345)
     assert "12,345 comments</a>" in client.get("/").content.decode()
+
+
+def test_a_post_may_choose_the_blog_style_on_a_scoop_site(client, thread, post, editor):
+    other = make_post(editor, "County jail audit")
+    make_comment(other, make_user("kay"), "A Scoop-style comment.", subject="Gaps")
+    Post.objects.filter(pk=thread.pk).update(comment_style=CommentStyle.BLOG)
+    blog = page(client, thread)
+    assert "comments--numbered" in blog
+    assert "(#1)" not in blog
+    assert "(4.00 / 1)" not in blog
+    scoop = page(client, other)
+    assert "(#1)" in scoop
+    assert "(none / 0)" in scoop
+    comment = Comment.objects.get(post=thread, number=1)
+    with pytest.raises(NotAllowed, match="does not use ratings"):
+        services.rate_comment(comment=comment, rater=editor, value=5)
+
+
+def test_a_post_may_choose_the_scoop_style_on_a_blog_site(client, thread):
+    use_style()
+    Post.objects.filter(pk=thread.pk).update(comment_style=CommentStyle.SCOOP)
+    html = page(client, thread)
+    assert "(#4)" in html
+    assert "(4.00 / 1)" in html
+
+
+def test_editing_a_blog_comment_asks_for_no_subject_and_keeps_the_authors_own(client, thread):
+    use_style()
+    corridor, civic = Comment.objects.get(number=1), Comment.objects.get(number=4)
+    client.force_login(corridor.author)
+    form = client.get(f"/comments/{corridor.pk}/edit/").content.decode()
+    assert 'name="subject"' not in form
+    assert 'name="body"' in form
+    saved = client.post(
+        f"/comments/{corridor.pk}/edit/",
+        {"body": "The corridor text matters most.", "language": ""},
+    )
+    assert saved.status_code == 302
+    assert Comment.objects.get(pk=corridor.pk).subject == "Corridor"
+    client.force_login(civic.author)
+    client.post(f"/comments/{civic.pk}/edit/", {"body": "Watch who arrives.", "language": ""})
+    assert Comment.objects.get(pk=civic.pk).subject == "Watch who arrives."

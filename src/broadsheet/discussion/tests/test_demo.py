@@ -15,9 +15,9 @@ from broadsheet.discussion.demo import (
     build_demo_discussions,
     use_comment_style,
 )
-from broadsheet.discussion.models import Comment, CommentStyle, DiscussionSettings
+from broadsheet.discussion.models import Comment, DiscussionSettings
 from broadsheet.publishing.demo import build_demo_site
-from broadsheet.publishing.models import Post
+from broadsheet.publishing.models import CommentStyle, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -55,9 +55,7 @@ def test_demo_discussions_show_both_pages(client, demo):
     assert Comment.objects.filter(post=thread, depth__gte=2).exists()
 
 
-def test_page_b_in_the_blog_style_shows_what_page_b_shows(client, demo):
-    assert "now in the Blog style, without ratings" in use_comment_style(CommentStyle.BLOG)
-    assert not DiscussionSettings.current().show_ratings
+def test_page_b_shows_the_blog_style_beside_page_a_in_the_scoop_style(client, demo):
     analysis = Post.objects.get(slug="ceasefire-talks-resume-as-envoys-meet")
     page = client.get(analysis.get_absolute_url()).content.decode()
     assert "6 Responses" in page
@@ -66,9 +64,23 @@ def test_page_b_in_the_blog_style_shows_what_page_b_shows(client, demo):
     assert ">Amélie Durand</a></h3>" in page
     assert "(#1)" not in page
     assert "(none / 0)" not in page
+    assert 'name="value"' not in page  # no rating control on a Blog thread
+    story = Post.objects.get(slug="county-jail-audit-finds-gaps-in-medical-checks")
+    scoop = client.get(story.get_absolute_url()).content.decode()
+    assert "(#1)" in scoop
+    assert re.search(r"\((\d\.\d\d|none) / \d+\)", scoop)
+
+
+def test_the_whole_site_can_switch_style_and_a_post_keeps_its_own(client, demo):
+    assert "now in the Blog style, without ratings" in use_comment_style(CommentStyle.BLOG)
+    assert not DiscussionSettings.current().show_ratings
     assert "already" in use_comment_style(CommentStyle.BLOG)
+    story = Post.objects.get(slug="county-jail-audit-finds-gaps-in-medical-checks")
+    assert "(#1)" not in client.get(story.get_absolute_url()).content.decode()
     use_comment_style(CommentStyle.SCOOP)
-    assert "(#1)" in client.get(analysis.get_absolute_url()).content.decode()
+    assert "(#1)" in client.get(story.get_absolute_url()).content.decode()
+    analysis = Post.objects.get(slug="ceasefire-talks-resume-as-envoys-meet")
+    assert "(#1)" not in client.get(analysis.get_absolute_url()).content.decode()
 
 
 def test_every_demo_comment_comes_after_its_post_and_no_two_share_a_second(demo):

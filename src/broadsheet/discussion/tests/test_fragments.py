@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from broadsheet.discussion import fragments, services
-from broadsheet.discussion.models import Comment
+from broadsheet.discussion.models import Comment, thread_look
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.publishing.models import SiteSettings
 from broadsheet.publishing.tests.factories import make_post
@@ -67,10 +67,10 @@ def test_a_themes_comment_head_renders_stored_comments_again_on_the_next_read(
 ):
     site = SiteSettings.objects.get(pk=1)
     built_in_key = Comment.objects.get(pk=comment.pk).fragment_key
-    assert fragments.fragment_key_for(site) == built_in_key
+    assert fragments.fragment_key_for(site, thread_look(comment.post)) == built_in_key
     site_theme.write("templates/discussion/_our_byline.html", "<p>Said by our reader</p>\n")
     site_theme.write("templates/discussion/_comment_head.html", OWN_COMMENT_HEAD)
-    themed_key = fragments.fragment_key_for(site)
+    themed_key = fragments.fragment_key_for(site, thread_look(comment.post))
     assert themed_key != built_in_key
     assert "our-comment" not in stored(comment)  # nothing is rendered before a reader asks
 
@@ -86,6 +86,6 @@ def test_the_fragment_key_follows_the_templates_a_comment_head_includes(comment,
     site = SiteSettings.objects.get(pk=1)
     site_theme.write("templates/discussion/_comment_head.html", OWN_COMMENT_HEAD)
     site_theme.write("templates/discussion/_our_byline.html", "<p>Said by our reader</p>\n")
-    first = fragments.fragment_key_for(site)
+    first = fragments.fragment_key_for(site, thread_look(comment.post))
     site_theme.write("templates/discussion/_our_byline.html", "<p>Written by our reader</p>\n")
-    assert fragments.fragment_key_for(site) != first
+    assert fragments.fragment_key_for(site, thread_look(comment.post)) != first
