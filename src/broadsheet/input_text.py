@@ -1,8 +1,8 @@
 """What text from outside may hold: the rules every entry point and writer applies.
 
 **Refused everywhere.** Two kinds of character cannot be stored, so text that holds one is
-refused with a message naming the field, before it reaches a database, a query or the
-sanitizer:
+refused (400, error code `invalid_character`) with a message naming the field, before it
+reaches a database, a query or the sanitizer:
 
 - NUL (U+0000): PostgreSQL's text columns cannot hold it, so a lookup or a write that carries
   one fails inside the database driver (a `/author/a%00b/` asked for a username with a NUL).
@@ -36,6 +36,7 @@ from typing import Any
 
 from broadsheet.errors import InvalidInput
 
+INVALID_CHARACTER = "invalid_character"  # the error code of every such refusal, for clients
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _REMOVE_BIDI_CONTROLS = dict.fromkeys(map(ord, BIDI_CONTROLS))
@@ -79,10 +80,11 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def check_storable(text: str, *, field: str) -> str:
-    """`text` unchanged, or InvalidInput saying which field holds which character."""
+    """`text` unchanged, or InvalidInput (400, as every entry point answers) saying which
+    field holds which character."""
     problem = unstorable_character(text)
     if problem is not None:
-        raise InvalidInput(f"The {field} contains {problem}.", code="invalid_character")
+        raise InvalidInput(f"The {field} contains {problem}.", code=INVALID_CHARACTER, status=400)
     return text
 
 

@@ -65,7 +65,10 @@ api = BroadsheetAPI(
         "Posts, comments and moderation of this site as JSON. Anyone may read; writing needs "
         "an `Authorization: Token <key>` header (or the site's session with its CSRF token), "
         "and the permission the action asks for. "
-        'Errors are `{"error": code, "detail": text}` with a 4xx status.'
+        'Errors are `{"error": code, "detail": text}` with a 4xx status. Text holding a NUL '
+        "(U+0000) or a lone UTF-16 surrogate, in the address, the query, a header or any "
+        'string of a JSON body, is refused with 400 `{"error": "invalid_character"}`, the '
+        "detail naming where; other values the schema does not allow get 422 `invalid`."
     ),
     urls_namespace="api",
     auth=SIGNED_IN,

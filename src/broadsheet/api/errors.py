@@ -20,6 +20,7 @@ from ninja import Field, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from broadsheet.errors import BroadsheetError, with_error_headers
+from broadsheet.input_text import INVALID_CHARACTER
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -71,8 +72,9 @@ def unexpected_error_response(error: BaseException | None) -> JsonResponse:
 def error_responses(*statuses: int) -> dict[int, type[ErrorOut]]:
     """The `response=` entries that document an endpoint's error statuses in the schema.
 
-    400 is always among them: any request whose address, query or headers hold a character
-    no text may hold is refused so (theme.input_check), whatever the endpoint.
+    400 is always among them: any request whose address, query, headers or JSON body hold a
+    character no text may hold is refused so (theme.input_check, api.inputs), whatever the
+    endpoint.
     """
     return dict.fromkeys(sorted({400, *statuses}), ErrorOut)
 
@@ -146,6 +148,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return with_error_headers(respond(request, error.status, error.code, error.message), error)
 
     def invalid_input(request: HttpRequest, error: ValidationError) -> HttpResponse:
+        # Text no database stores is a malformed request, as theme.input_check answers it in
+        # an address or a query: 400 saying where, whatever else the body gets wrong.
+        unstorable = [item for item in error.errors if item.get("type") == INVALID_CHARACTER]
+        if unstorable:
+            return respond(request, 400, INVALID_CHARACTER, describe_validation_errors(unstorable))
         return respond(request, 422, "invalid", describe_validation_errors(error.errors))
 
     def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:

@@ -8,8 +8,11 @@ Every body schema of the API derives from `BodyIn`:
   field is an `IsoDateTime`, which takes an ISO 8601 string and nothing else (no numbers);
 - no unknown fields, so a misspelt field is an error rather than silently ignored;
 - no string, at any depth, holding a character no database stores (input_text), so that
-  `"\\u0000"` or a lone `"\\ud800"` gets a 422 naming the field instead of failing in the
-  database driver or the sanitizer.
+  `"\\u0000"` or a lone `"\\ud800"` gets a 400 naming the field instead of failing in the
+  database driver or the sanitizer. Field names count too, and so does a body that is not
+  an object. The error's type is `input_text.INVALID_CHARACTER`, which api.errors answers
+  with 400 rather than the 422 of a value the schema refuses: no text may hold these, so the
+  request is malformed, whatever the field.
 """
 
 from __future__ import annotations
@@ -28,10 +31,11 @@ from pydantic import (
     ConfigDict,
     Strict,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from broadsheet.input_text import unstorable_in
+from broadsheet.input_text import INVALID_CHARACTER, unstorable_in
 
 
 def _time_as_text(value: Any) -> Any:
@@ -66,12 +70,28 @@ class BodyIn(Schema):
     @field_validator("*", mode="before")
     @classmethod
     def _storable_text(cls, value: Any) -> Any:
-        problem = unstorable_in(value)
-        if problem is not None:
-            raise PydanticCustomError(
-                "invalid_character", "contains {problem}", {"problem": problem}
-            )
+        _refuse_unstorable(value, "contains {problem}")
         return value
+
+    # What the field validators do not see: the field names, the values of fields the schema
+    # does not have (refused anyway, but as 422 "extra" without this), a body that is no object.
+    @model_validator(mode="before")
+    @classmethod
+    def _storable_names(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            _refuse_unstorable(data, "contains {problem}")
+            return data
+        for name, value in data.items():
+            _refuse_unstorable(name, "a field name contains {problem}")
+            if name not in cls.model_fields:
+                _refuse_unstorable(value, "the field {name} contains {problem}", name=repr(name))
+        return data
+
+
+def _refuse_unstorable(value: Any, message: str, **context: str) -> None:
+    problem = unstorable_in(value)
+    if problem is not None:
+        raise PydanticCustomError(INVALID_CHARACTER, message, {**context, "problem": problem})
 
 
 # Far beyond any archive at any page size, and keeps the database's OFFSET a sane number: an

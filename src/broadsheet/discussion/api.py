@@ -14,17 +14,20 @@ import time, through decorators whose module does not know these names.
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Field, P, PathEx, Router, Schema, Status
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from broadsheet.api.auth import caller, guarded, signed_in_user, writer
 from broadsheet.api.errors import error_responses
 from broadsheet.api.inputs import BodyIn
 from broadsheet.discussion import selectors, services
 from broadsheet.discussion.display import DisplayMode
+from broadsheet.discussion.languages import DETECT, MAX_LANGUAGE_TAG_LENGTH, canonical_tag
 from broadsheet.discussion.models import (
     MAX_ANONYMOUS_NAME_LENGTH,
     MAX_COMMENT_LENGTH,
@@ -47,6 +50,31 @@ MAX_EMAIL_LENGTH = 254  # the longest address RFC 5321 lets through, as Django's
 
 router = Router(tags=["comments"])
 CommentId = PathEx[int, P(ge=1, le=MAX_COMMENT_ID, description="The comment's id.")]
+
+
+def _chosen_language(value: str | None) -> str | None:
+    """The tag in its usual case ("pt-br" -> "pt-BR"), or None to tell it from the text: as
+    the comment form takes its language (forms.LanguageField), where empty means "detect"."""
+    if value is None or value.strip() in {"", DETECT}:
+        return None
+    tag = canonical_tag(value)
+    if not tag:
+        raise PydanticCustomError(
+            "language_tag",
+            "not a language tag: send one such as fr or pt-BR, or null to tell it from the text",
+        )
+    return tag
+
+
+ChosenLanguage = Annotated[
+    str | None,
+    Field(
+        max_length=MAX_LANGUAGE_TAG_LENGTH,
+        description='A BCP 47 language tag such as "fr" or "pt-BR"; not sent, null, "" or '
+        '"detect": told from the text (a text too short or too mixed to tell gets none).',
+    ),
+    AfterValidator(_chosen_language),
+]
 
 
 def anonymous_commenter(request: HttpRequest) -> AnonymousUser | None:
@@ -85,6 +113,15 @@ class CommentOut(Schema):
     author: str | None = Field(
         description="The username, or the name an anonymous commenter gave; null when deleted."
     )
+    author_display: str | None = Field(
+        description="The name the site shows: the account's display name (its username when "
+        "none is set), or the name an anonymous commenter gave; null when deleted."
+    )
+    language: str | None = Field(
+        description='The BCP 47 tag of the language the comment is written in ("fr", '
+        '"pt-BR"), told from its text or chosen by its author; null when it could not be told, '
+        "and when deleted."
+    )
     created: datetime
     edited: datetime | None = Field(description="When the text last changed; null if never.")
     rating: RatingOut
@@ -101,6 +138,18 @@ class CommentOut(Schema):
         if row.state == CommentState.DELETED:
             return None
         return row.author_username or row.author_name or None
+
+    @staticmethod
+    def resolve_author_display(row: CommentRow) -> str | None:
+        if row.state == CommentState.DELETED:
+            return None
+        return row.author_display_name
+
+    @staticmethod
+    def resolve_language(row: CommentRow) -> str | None:
+        if row.state == CommentState.DELETED:
+            return None
+        return row.language or None
 
     @staticmethod
     def resolve_rating(row: CommentRow) -> RatingOut:
@@ -158,12 +207,21 @@ class CommentIn(BodyIn):
         description="Required without an account (where the site allows it); never shown. "
         "Ignored for signed-in callers.",
     )
+    language: ChosenLanguage = None
 
 
 class CommentCreatedOut(Schema):
     id: int
     number: int
     url: str = Field(description="The comment on the post's page (absolute).")
+    language: str | None = Field(
+        description="The BCP 47 tag stored: the one sent, or the one told from the text; "
+        "null when it could not be told."
+    )
+
+    @staticmethod
+    def resolve_language(comment: Comment) -> str | None:
+        return comment.language or None
 
     @staticmethod
     def resolve_url(comment: Comment, context: dict[str, Any]) -> str:
@@ -172,7 +230,8 @@ class CommentCreatedOut(Schema):
 
 
 class CommentChangesIn(BodyIn):
-    """The text of a comment; only the fields sent change."""
+    """The text of a comment and its language; only the fields sent change, except the
+    language, which is told again from the new text unless it is sent."""
 
     subject: str = Field(
         "",
@@ -185,6 +244,7 @@ class CommentChangesIn(BodyIn):
         max_length=MAX_COMMENT_LENGTH,
         description=f"Markdown, up to {MAX_COMMENT_LENGTH:,} characters.",
     )
+    language: ChosenLanguage = None
 
 
 class RatingIn(BodyIn):
@@ -264,7 +324,9 @@ def list_comments(
     summary="Post a comment",
     description=(
         "Signed-in readers comment; callers without an account too where the site allows it, "
-        "with `name` and `email`. 403 `comments_closed` when the post takes no more comments "
+        "with `name` and `email`. `language` names the comment's language (a BCP 47 tag); "
+        "without it the site tells it from the text, as for the site's own form. "
+        "403 `comments_closed` when the post takes no more comments "
         "(the detail says why); 422 for an empty or too long text, or a `parent` that is not "
         "a comment of this post."
     ),
@@ -283,6 +345,7 @@ def post_comment(
         anonymous_name=payload.name,
         anonymous_email=payload.email,
         submission_key=payload.submission_key,
+        language=payload.language,
         site=site_settings_of(request),
     )
     comment.post = post  # for its URL, without loading the post again
@@ -297,7 +360,8 @@ def post_comment(
     summary="Edit a comment",
     description=(
         "The author, within the site's edit window, or a moderator. Only the fields sent "
-        "change; the comment is marked `edited`. A deleted comment cannot be edited."
+        "change, except `language`: not sent, it is told again from the new text, as when "
+        "posting. The comment is marked `edited`. A deleted comment cannot be edited."
     ),
 )
 def edit_comment(
@@ -306,13 +370,14 @@ def edit_comment(
     editor = signed_in_user(request)
     changes = payload.model_dump(exclude_unset=True)
     if not changes:
-        raise InvalidInput("Nothing to change: send a subject, a body or both.")
+        raise InvalidInput("Nothing to change: send a subject, a body or a language.")
     comment = _comment(comment_id)
     services.edit_comment(
         comment=comment,
         editor=editor,
         subject=changes.get("subject", comment.subject),
         body=changes.get("body", comment.body),
+        language=payload.language,
         site=site_settings_of(request),
     )
     return _comment_out(comment_id)

@@ -35,7 +35,14 @@ class QueueItemOut(Schema):
     post_id: int
     post_title: str
     url: str
-    author: str | None
+    author: str | None = Field(description="The username, or the name an anonymous commenter gave.")
+    author_display: str = Field(
+        description="The name the site shows: the account's display name (its username when "
+        "none is set), or the name an anonymous commenter gave."
+    )
+    language: str | None = Field(
+        description="The comment's BCP 47 language tag; null when it could not be told."
+    )
     subject: str
     body_html: str
     state: str
@@ -102,6 +109,8 @@ def _comment_item(request: HttpRequest, comment: Comment, reasons: list[str]) ->
         "post_title": comment.post.title,
         "url": request.build_absolute_uri(comment.get_absolute_url()),
         "author": comment.author.username if comment.author else comment.author_name or None,
+        "author_display": comment.author_display_name,
+        "language": comment.language or None,
         "subject": comment.subject,
         "body_html": comment.body_html,
         "state": comment.state,

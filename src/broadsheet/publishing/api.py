@@ -58,6 +58,10 @@ class PostSummaryOut(Schema):
     section: str | None = Field(description="The section's slug.")
     tags: list[str] = Field(description="Tag slugs.")
     authors: list[str] = Field(description="Usernames.")
+    authors_display: list[str] = Field(
+        description="The names bylines show, in the order of `authors`: each account's display "
+        "name, or its username when none is set."
+    )
     comment_count: int
     comments_open: bool
     open_thread: bool
@@ -82,6 +86,10 @@ class PostSummaryOut(Schema):
     @staticmethod
     def resolve_authors(post: Post) -> list[str]:
         return [author.username for author in post.authors.all()]
+
+    @staticmethod
+    def resolve_authors_display(post: Post) -> list[str]:
+        return [author.shown_name for author in post.authors.all()]
 
 
 class PostDetailOut(PostSummaryOut):

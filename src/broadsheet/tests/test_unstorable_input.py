@@ -25,6 +25,7 @@ from broadsheet.discussion.models import Comment, DiscussionSettings
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.errors import InvalidInput
 from broadsheet.guard.ratelimits import COMMENT, DAY, Window
+from broadsheet.input_text import unstorable_in
 from broadsheet.publishing import services as publishing
 from broadsheet.publishing.models import Post
 from broadsheet.publishing.tests.factories import make_post
@@ -57,6 +58,7 @@ def assert_json_says(response: Any, status: int, *fragments: str) -> None:
     assert response.status_code == status, response.content[:500]
     body = response.json()
     assert set(body) == {"error", "detail"}
+    assert body["error"] == "invalid_character"
     for fragment in fragments:
         assert fragment in body["detail"]
 
@@ -106,7 +108,7 @@ def test_the_admin_search_with_a_nul_is_refused(client, admin_user):
     assert_page_says(client.get("/admin/publishing/post/?q=a%00b"), "query parameter", "NUL")
 
 
-# JSON strings (api.inputs): 422 naming the field
+# JSON strings (api.inputs): 400, as in an address or a query, naming the field
 
 
 @pytest.mark.parametrize("bad", [NUL, SURROGATE])
@@ -121,7 +123,7 @@ def test_a_comment_through_the_api_with_unstorable_text_is_refused_naming_the_fi
         content_type="application/json",
         headers=token_header(reader),
     )
-    assert_json_says(response, 422, f"{field}: contains a")
+    assert_json_says(response, 400, f"{field}: contains a")
     assert not Comment.objects.exists()
 
 
@@ -132,7 +134,7 @@ def test_an_anonymous_comment_with_an_unstorable_name_is_refused(client, post, b
     response = client.post(
         f"/api/posts/{post.pk}/comments", data=json.dumps(body), content_type="application/json"
     )
-    assert_json_says(response, 422, "name: contains a")
+    assert_json_says(response, 400, "name: contains a")
 
 
 @pytest.mark.parametrize("bad", [NUL, SURROGATE])
@@ -144,7 +146,7 @@ def test_an_edit_through_the_api_with_unstorable_text_is_refused(client, post, r
         content_type="application/json",
         headers=token_header(reader),
     )
-    assert_json_says(response, 422, "body: contains a")
+    assert_json_says(response, 400, "body: contains a")
     comment.refresh_from_db()
     assert comment.body == "First words."
 
@@ -157,7 +159,7 @@ def test_a_post_through_the_api_with_unstorable_text_is_refused(client, editor, 
         "/api/posts", data=json.dumps(body), content_type="application/json",
         headers=token_header(editor),
     )  # fmt: skip
-    assert_json_says(response, 422, f"{field}: contains a")
+    assert_json_says(response, 400, f"{field}: contains a")
     assert not Post.objects.exists()
 
 
@@ -167,7 +169,61 @@ def test_strings_inside_lists_are_checked_too(client, editor):
         "/api/posts", data=json.dumps(body), content_type="application/json",
         headers=token_header(editor),
     )  # fmt: skip
-    assert_json_says(response, 422, "tags: contains a NUL character")
+    assert_json_says(response, 400, "tags: contains a NUL character")
+
+
+def post_json(client: Client, url: str, body: Any, user: User, method: str = "post") -> Any:
+    return getattr(client, method)(
+        url, data=json.dumps(body), content_type="application/json", headers=token_header(user)
+    )
+
+
+@pytest.mark.parametrize("bad", [NUL, SURROGATE])
+def test_a_change_to_a_post_with_unstorable_text_is_refused(client, editor, post, bad):
+    response = post_json(client, f"/api/posts/{post.pk}", {"title": f"New{bad}"}, editor, "patch")
+    assert_json_says(response, 400, "title: contains a")
+    post.refresh_from_db()
+    assert post.title == "Budget vote delayed"
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({"body": "Fine.", f"sub{NUL}ject": "x"}, "request body: a field name contains a NUL"),
+        ({"body": "Fine.", "extra": [f"a{SURROGATE}"]}, "the field 'extra' contains a lone"),
+        (f"just{NUL}text", "request body: contains a NUL"),
+    ],
+)
+def test_field_names_unknown_fields_and_bodies_that_are_no_object_are_checked_too(
+    client, post, reader, body, says
+):
+    response = post_json(client, f"/api/posts/{post.pk}/comments", body, reader)
+    assert_json_says(response, 400, says)
+
+
+def test_unstorable_text_is_what_the_answer_names_when_the_body_is_wrong_in_other_ways_too(
+    client, post, reader
+):
+    body = {"body": f"a{NUL}b", "subject": "x" * 1000, "parent": "one"}
+    response = post_json(client, f"/api/posts/{post.pk}/comments", body, reader)
+    assert_json_says(response, 400, "body: contains a NUL")
+    assert "subject" not in response.json()["detail"]
+
+
+@pytest.mark.parametrize("bad", [NUL, SURROGATE])
+def test_flags_ratings_and_moderators_reasons_with_unstorable_text_are_refused(
+    client, post, reader, moderator, bad
+):
+    comment = make_comment(post, moderator, "A comment.")
+    url = f"/api/comments/{comment.pk}"
+    flag = {"reason": "other", "note": f"n{bad}"}
+    assert_json_says(post_json(client, f"{url}/flag", flag, reader), 400, "note: contains a")
+    rating = post_json(client, f"{url}/rating", {"value": bad}, reader, "put")
+    assert_json_says(rating, 400, "value: contains a")
+    moderate = f"/api/moderation/comments/{comment.pk}/hide"
+    assert_json_says(post_json(client, moderate, {"reason": bad}, moderator), 400, "contains a")
+    comment.refresh_from_db()
+    assert (comment.state, comment.rating_count, comment.flags.count()) == ("visible", 0, 0)
 
 
 # The services, for callers without a request (the command line, importers)
@@ -240,4 +296,6 @@ def test_any_text_through_the_api_gets_an_answer_never_a_server_error(
         content_type="application/json",
         headers=token_header(reader),
     )
-    assert response.status_code in {201, 422}, response.content[:500]
+    assert response.status_code in {201, 400, 422}, response.content[:500]
+    unstorable = unstorable_in([subject, body]) is not None
+    assert (response.status_code == 400) == unstorable, response.content[:500]

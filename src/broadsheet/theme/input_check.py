@@ -19,10 +19,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from broadsheet.api.errors import error_body
-from broadsheet.input_text import unstorable_character
+from broadsheet.input_text import INVALID_CHARACTER, unstorable_character
 from broadsheet.theme.views import error_page
-
-INVALID_CHARACTER = "invalid_character"
 
 
 class RefuseUnstorableText:

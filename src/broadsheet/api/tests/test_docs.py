@@ -99,6 +99,10 @@ def test_every_operation_lists_the_statuses_it_answers(client):
                 assert "401" in statuses, (method, path)
             if "401" in statuses:
                 assert "429" in statuses, (method, path)  # wrong API keys, too many of them
+    # The 400 of a request body is told once, for all operations, in the API's description.
+    description = client.get("/api/openapi.json").json()["info"]["description"]
+    assert "400" in description
+    assert "invalid_character" in description
     for paged in ("/api/posts", "/api/moderation/log"):
         page = next(p for p in paths[paged]["get"]["parameters"] if p["name"] == "page")
         assert page["schema"]["minimum"] == 1

@@ -18,8 +18,8 @@ from broadsheet.publishing.tests.factories import make_post, make_section, make_
 pytestmark = pytest.mark.django_db
 
 SUMMARY_FIELDS = {
-    "id", "title", "slug", "url", "published", "section", "tags", "authors", "comment_count",
-    "comments_open", "open_thread",
+    "id", "title", "slug", "url", "published", "section", "tags", "authors", "authors_display",
+    "comment_count", "comments_open", "open_thread",
 }  # fmt: skip
 
 
@@ -27,6 +27,8 @@ def test_the_list_shows_each_post_with_its_section_tags_authors_and_permalink(
     client, editor, admin_user
 ):
     section = make_section("Justice")
+    editor.display_name = "Edna Ellis"
+    editor.save(update_fields=["display_name"])
     post = make_post(
         editor,
         "Budget vote delayed",
@@ -54,6 +56,7 @@ def test_the_list_shows_each_post_with_its_section_tags_authors_and_permalink(
     assert item["section"] == "justice"
     assert item["tags"] == ["courts", "jails"]
     assert item["authors"] == ["ada_admin", "ed_editor"]
+    assert item["authors_display"] == ["ada_admin", "Edna Ellis"]  # display name, else username
     assert item["comment_count"] == 0
     assert item["comments_open"] is True
     assert item["open_thread"] is True
@@ -134,6 +137,8 @@ def test_readers_may_not_list_drafts(client, reader):
 
 
 def test_the_list_costs_the_same_queries_for_3_and_15_posts(page_queries, editor, admin_user):
+    editor.display_name = "Edna Ellis"  # the names bylines show come with the authors' rows
+    editor.save(update_fields=["display_name"])
     sections = [make_section("Justice"), make_section("Labor")]
     tags = [make_tag("jails"), make_tag("courts")]
 

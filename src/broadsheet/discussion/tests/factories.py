@@ -1,4 +1,4 @@
-"""Small factories for comments."""
+"""Small factories for comments, and texts whose language the detector tells for sure."""
 
 from __future__ import annotations
 
@@ -25,3 +25,11 @@ def make_comment(
         parent_id=parent.pk if parent else None,
         **kwargs,
     )
+
+
+FRENCH = (
+    "Merci pour ce résumé. Selon une autre agence, le texte sur les couloirs humanitaires "
+    "aurait été discuté brièvement jeudi soir."
+)
+ARABIC = "الموعد لم يُحدَّد بعد، لكن الوسطاء يتحدثون عن الأسبوع المقبل."
+ENGLISH = "If either side sends someone more senior, that will say more than any statement."

@@ -18,17 +18,10 @@ from broadsheet.discussion.languages import (
 )
 from broadsheet.discussion.models import Comment
 from broadsheet.discussion.services import NewComment, post_comments
-from broadsheet.discussion.tests.factories import make_comment
+from broadsheet.discussion.tests.factories import ARABIC, ENGLISH, FRENCH, make_comment
 from broadsheet.publishing.tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
-
-FRENCH = (
-    "Merci pour ce résumé. Selon une autre agence, le texte sur les couloirs humanitaires "
-    "aurait été discuté brièvement jeudi soir."
-)
-ARABIC = "الموعد لم يُحدَّد بعد، لكن الوسطاء يتحدثون عن الأسبوع المقبل."
-ENGLISH = "If either side sends someone more senior, that will say more than any statement."
 
 
 @pytest.fixture

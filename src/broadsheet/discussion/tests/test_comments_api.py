@@ -31,7 +31,7 @@ from broadsheet.discussion.models import (
     DiscussionSettings,
     Rating,
 )
-from broadsheet.discussion.tests.factories import make_comment
+from broadsheet.discussion.tests.factories import ENGLISH, FRENCH, make_comment
 from broadsheet.publishing.models import Post, PostStatus
 from broadsheet.publishing.tests.factories import make_post
 from broadsheet.screening.models import ScreeningSettings
@@ -39,8 +39,8 @@ from broadsheet.screening.models import ScreeningSettings
 pytestmark = pytest.mark.django_db
 
 COMMENT_FIELDS = {
-    "id", "number", "parent", "depth", "subject", "body_html", "author", "created", "edited",
-    "rating", "state",
+    "id", "number", "parent", "depth", "subject", "body_html", "author", "author_display",
+    "language", "created", "edited", "rating", "state",
 }  # fmt: skip
 
 
@@ -86,6 +86,18 @@ def allow_anonymous_comments() -> None:
     DiscussionSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
 
 
+def publish_anonymous_comments() -> None:
+    """Anonymous comments shown at once instead of held for a moderator."""
+    allow_anonymous_comments()
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_anonymous_comments": False})
+
+
+def with_display_name(user: User, name: str) -> User:
+    user.display_name = name
+    user.save(update_fields=["display_name"])
+    return user
+
+
 # Reading a thread
 
 
@@ -116,6 +128,8 @@ def test_the_thread_lists_each_comment_with_its_author_rating_and_place(
     assert first["subject"] == "Publish it"
     assert first["body_html"] == "<p><strong>Bail</strong> data, please.</p>\n"
     assert first["author"] == "rita_reader"
+    assert first["author_display"] == "rita_reader"  # no display name set: the username
+    assert first["language"] is None  # too short to tell
     assert abs(datetime.fromisoformat(first["created"]) - top.created) < timedelta(milliseconds=1)
     assert first["edited"] is None
     assert first["rating"] == {"average": 4.0, "count": 1}
@@ -208,8 +222,7 @@ def test_a_deleted_comment_stays_as_a_placeholder_only_while_it_holds_replies(
 
 
 def test_anonymous_commenters_are_shown_by_the_name_they_gave(client, post):
-    allow_anonymous_comments()
-    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_anonymous_comments": False})
+    publish_anonymous_comments()
     make_comment(post, AnonymousUser(), anonymous_name="Sam", anonymous_email="sam@example.org")
     [item] = client.get(thread_url(post)).json()["items"]
     assert item["author"] == "Sam"
@@ -241,11 +254,26 @@ def test_comments_of_a_draft_or_a_missing_post_are_not_found(client, editor, rea
 
 
 def test_the_thread_costs_the_same_queries_for_3_and_30_comments(client, post, reader, editor):
+    authors = [
+        with_display_name(reader, "Rita Reyes"),
+        make_user("nora_novak"),  # no display name: shown by username
+        AnonymousUser(),
+    ]
+    publish_anonymous_comments()
+
     def add_comments(count: int) -> None:
         previous = None
         for index in range(count):
             parent = previous if index % 3 else None
-            previous = make_comment(post, reader, f"Comment {index}", parent=parent)
+            author = authors[index % 3]
+            anonymous = {"anonymous_name": "Sam", "anonymous_email": "s@ex.org"}
+            previous = make_comment(
+                post,
+                author,
+                f"Comment {index}: {FRENCH if index % 2 else ENGLISH}",
+                parent=parent,
+                **(anonymous if isinstance(author, AnonymousUser) else {}),
+            )
             if index % 2:
                 services.rate_comment(comment=previous, rater=editor, value=1 + index % 5)
 
@@ -263,7 +291,10 @@ def test_the_thread_costs_the_same_queries_for_3_and_30_comments(client, post, r
     add_comments(27)
     large, large_signed_in = queries({}), queries(signed_in)
 
-    assert len(client.get(thread_url(post)).json()["items"]) == 30
+    items = client.get(thread_url(post)).json()["items"]
+    assert len(items) == 30
+    assert {item["author_display"] for item in items} == {"Rita Reyes", "nora_novak", "Sam"}
+    assert {item["language"] for item in items} == {"en", "fr"}
     assert same_query_count(small, large)
     assert same_query_count(small_signed_in, large_signed_in)
     # site and discussion settings, the post with its authors and tags, the comments
@@ -286,6 +317,7 @@ def test_a_reader_posts_a_comment_with_a_token(send, post, reader):
         "number": 1,
         "url": f"http://testserver/posts/budget-vote-delayed/?comment={comment.pk}"
         f"#comment-{comment.pk}",
+        "language": None,
     }
     assert comment.author == reader
     assert comment.subject == "Bail"
@@ -666,6 +698,105 @@ def test_a_rating_from_the_session_needs_the_csrf_token(browser, editor, post):
     assert response.json()["rating"] == {"average": 4.0, "count": 1}
 
 
+# Languages and names
+
+
+def test_each_comment_carries_its_language_and_the_name_the_site_shows(
+    send, post, reader, editor, moderator
+):
+    with_display_name(reader, "Rita Reyes")
+    publish_anonymous_comments()
+    french = make_comment(post, reader, FRENCH)
+    short = make_comment(post, editor, "Agreed.", parent=french)
+    anonymous = make_comment(
+        post, AnonymousUser(), ENGLISH, anonymous_name="Sam", anonymous_email="sam@ex.org"
+    )
+    gone = make_comment(post, reader, ENGLISH, parent=short)
+    make_comment(post, editor, "Holds the deleted one in its place.", parent=gone)
+    services.delete_comment(comment=gone, user=moderator)
+
+    items = {item["id"]: item for item in send("get", thread_url(post)).json()["items"]}
+
+    def shown(comment: Comment) -> tuple[str | None, str | None, str | None]:
+        item = items[comment.pk]
+        return item["author"], item["author_display"], item["language"]
+
+    assert shown(french) == ("rita_reader", "Rita Reyes", "fr")
+    assert shown(short) == ("ed_editor", "ed_editor", None)
+    assert shown(anonymous) == ("Sam", "Sam", "en")
+    assert shown(gone) == (None, None, None)
+
+
+def test_a_comment_posted_without_a_language_gets_the_one_its_text_tells(send, post, reader):
+    response = send("post", thread_url(post), {"body": FRENCH}, user=reader)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["language"] == "fr"
+    assert Comment.objects.get().language == "fr"
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [("pt-br", "pt-BR"), ("zh_hant", "zh-Hant"), ("fr", "fr"), ("detect", "en"), ("", "en")],
+)
+def test_a_comment_posted_with_a_language_keeps_it_in_its_usual_case(
+    send, post, reader, sent, stored
+):
+    response = send("post", thread_url(post), {"body": ENGLISH, "language": sent}, user=reader)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["language"] == stored
+    assert Comment.objects.get().language == stored
+    [item] = send("get", thread_url(post)).json()["items"]
+    assert item["language"] == stored
+
+
+def test_a_language_sent_as_null_is_told_from_the_text(send, post, reader):
+    response = send("post", thread_url(post), {"body": FRENCH, "language": None}, user=reader)
+    assert response.status_code == 201, response.content
+    assert response.json()["language"] == "fr"
+
+
+@pytest.mark.parametrize(
+    ("language", "fragment"),
+    [
+        ("French", "language: not a language tag"),
+        ("fr-", "language: not a language tag"),
+        ("x" * 17, "language: the limit is 16 characters"),
+        (7, "language: Input should be a valid string"),
+    ],
+)
+def test_a_language_that_is_no_language_tag_is_refused(send, post, reader, language, fragment):
+    response = send("post", thread_url(post), {"body": ENGLISH, "language": language}, user=reader)
+    assert_error(response, 422, "invalid", fragment)
+    assert not Comment.objects.exists()
+
+
+def test_an_edit_tells_the_language_again_unless_it_is_sent(send, post, reader):
+    comment = make_comment(post, reader, ENGLISH, language="en-GB")
+
+    kept = send("patch", comment_url(comment), {"body": FRENCH, "language": "fr-CA"}, user=reader)
+    assert kept.status_code == 200, kept.content
+    assert kept.json()["language"] == "fr-CA"
+
+    told = send("patch", comment_url(comment), {"body": ENGLISH}, user=reader)
+    assert told.json()["language"] == "en"
+    comment.refresh_from_db()
+    assert comment.language == "en"
+
+
+def test_an_edit_may_change_only_the_language(send, post, reader):
+    comment = make_comment(post, reader, FRENCH, subject="Une précision")
+
+    response = send("patch", comment_url(comment), {"language": "fr-BE"}, user=reader)
+
+    assert response.status_code == 200, response.content
+    comment.refresh_from_db()
+    assert (comment.language, comment.subject, comment.body) == ("fr-BE", "Une précision", FRENCH)
+    refused = send("patch", comment_url(comment), {"language": "Belgian"}, user=reader)
+    assert_error(refused, 422, "invalid", "language: not a language tag")
+
+
 # The schema
 
 
@@ -683,3 +814,11 @@ def test_the_openapi_schema_documents_the_comment_endpoints(client):
         for parameter in paths["/api/posts/{post_id}/comments"]["get"]["parameters"]
     }
     assert {"display", "sort"} <= set(parameters)
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+    for name in ("CommentIn", "CommentChangesIn"):
+        language = schemas[name]["properties"]["language"]
+        assert {"type": "string", "maxLength": 16} in language["anyOf"], name
+        assert "BCP 47" in language["description"]
+    for name in ("CommentOut", "CommentCreatedOut"):
+        assert "language" in schemas[name]["required"], name
+    assert "author_display" in schemas["CommentOut"]["required"]

@@ -7,7 +7,7 @@ import pytest
 from broadsheet.accounts.services import get_or_create_api_token
 from broadsheet.conftest import make_user
 from broadsheet.discussion.models import CommentState
-from broadsheet.discussion.tests.factories import make_comment
+from broadsheet.discussion.tests.factories import FRENCH, make_comment
 from broadsheet.guard.models import Ban
 from broadsheet.moderation import services
 from broadsheet.moderation.models import Flag
@@ -36,6 +36,19 @@ def test_moderators_read_the_queue_with_reasons(client, held, moderator, reader)
     forbidden = client.get("/api/moderation/queue", **auth(reader))
     assert forbidden.status_code == 403
     assert forbidden.json()["error"] == "forbidden"
+
+
+def test_queue_items_carry_the_authors_shown_name_and_the_comments_language(
+    client, editor, moderator, reader
+):
+    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
+    reader.display_name = "Rita Reyes"
+    reader.save(update_fields=["display_name"])
+    make_comment(make_post(editor), reader, FRENCH)
+    [item] = client.get("/api/moderation/queue", **auth(moderator)).json()
+    assert (item["author"], item["author_display"], item["language"]) == (
+        "rita_reader", "Rita Reyes", "fr"
+    )  # fmt: skip
 
 
 def test_a_moderator_approves_through_the_api_and_a_second_time_changes_nothing(
