@@ -120,12 +120,13 @@ def moderate_comment(
 
 def _learn(comment: Comment, *, is_spam: bool) -> None:
     """Feed the moderator's decision to the spam filter: a training example, and the
-    comment's link domains and e-mail remembered (spam) or forgotten (not spam)."""
+    comment's link domains, author URL and e-mail remembered (spam) or forgotten (not spam)."""
     author = comment.author
     record_moderation_decision(
         text=f"{comment.subject}\n{comment.body}",
         is_spam=is_spam,
         author_name=author.shown_name if author is not None else comment.author_name,
+        author_url=comment.author_url,
         email=author.email if author is not None else comment.author_email,
     )
 
