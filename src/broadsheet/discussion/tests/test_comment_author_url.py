@@ -40,11 +40,12 @@ def anonymous_allowed() -> None:
     DiscussionSettings.objects.update_or_create(pk=1, defaults={"allow_anonymous_comments": True})
 
 
+def sams_fields(url: str, body: str = "Silt moves.") -> dict[str, str]:
+    return {"body": body, "name": "Sam", "email": "sam@example.org", "url": url}
+
+
 def anonymous_form(url: str) -> CommentForm:
-    return CommentForm(
-        {"body": "Silt moves.", "name": "Sam", "email": "sam@example.org", "url": url},
-        anonymous=True,
-    )
+    return CommentForm(sams_fields(url), anonymous=True)
 
 
 # The form
@@ -102,14 +103,7 @@ def test_an_anonymous_comment_posted_with_a_website_stores_it(
     client: Client, post: Post, anonymous_allowed: None
 ) -> None:
     response = client.post(
-        post.get_absolute_url(),
-        {
-            "body": "The silt moves downstream.",
-            "name": "Sam",
-            "email": "sam@example.org",
-            "url": "sam.example.org/blog",
-            "post": "1",
-        },
+        post.get_absolute_url(), {**sams_fields("sam.example.org/blog"), "post": "1"}
     )
     assert response.status_code == 302
     assert Comment.objects.get().author_url == "https://sam.example.org/blog"
@@ -118,16 +112,8 @@ def test_an_anonymous_comment_posted_with_a_website_stores_it(
 def test_a_javascript_address_comes_back_in_the_form_and_nothing_is_stored(
     client: Client, post: Post, anonymous_allowed: None
 ) -> None:
-    response = client.post(
-        post.get_absolute_url(),
-        {
-            "body": "Keep my words.",
-            "name": "Sam",
-            "email": "sam@example.org",
-            "url": "javascript:alert(document.cookie)",
-            "post": "1",
-        },
-    )
+    fields = sams_fields("javascript:alert(document.cookie)", body="Keep my words.")
+    response = client.post(post.get_absolute_url(), {**fields, "post": "1"})
     assert response.status_code == 422
     page = response.content.decode()
     assert "Give your web site&#x27;s address, starting with http:// or https://." in page
