@@ -62,6 +62,12 @@ def test_a_rejected_author_url_holds_the_next_comment_carrying_it(
     second = comment_through_the_form(client, post, name="Kim Doe")
     assert second.state == CommentState.HELD
     assert HELD_REASON in second.hold_reasons
+    # The moderator sees the address, as text: no link to follow by mistake.
+    moderators = Client()
+    moderators.force_login(moderator)
+    queue = moderators.get("/moderation/queue/").content.decode()
+    assert f'website <span class="queue-item__url">{SITE}</span>' in queue
+    assert f'href="{SITE}"' not in queue
 
     services.moderate_comment(comment_id=first.pk, moderator=moderator, action="not_spam")
     assert not RememberedSpam.objects.filter(kind=RememberedSpam.Kind.AUTHOR_URL).exists()
