@@ -6,17 +6,21 @@ fail (not skip) when it is missing, so a machine without it cannot pass the suit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+from pytest_playwright.pytest_playwright import CreateContextCallback
 
+from broadsheet import conftest as cast
 from broadsheet.accounts.roles import Role
 from broadsheet.accounts.services import create_user
 from broadsheet.publishing.demo import build_demo_site
+from broadsheet.publishing.models import Post, PostStatus
+from broadsheet.publishing.services import create_post
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -90,6 +94,45 @@ def page(page: Page) -> Page:
 def site_url(live_server: Any) -> str:
     """The live server's address; asking for it gives the test a transactional database."""
     return str(live_server.url)
+
+
+@pytest.fixture
+def post(site_url: str) -> Post:
+    """A published story by the editor ed_editor, for the journeys about its discussion."""
+    return create_post(
+        editor=cast.make_user("ed_editor", Role.EDITOR),
+        title="Council Delays the Jail Budget",
+        intro="The vote moves to next month.",
+        status=PostStatus.PUBLISHED,
+    ).post
+
+
+@pytest.fixture
+def log_in(site_url: str) -> Callable[[Page, str, str], None]:
+    """`log_in(page, username, then)`: a person of the cast (`make_user`, whose password all
+    share) logs in on the site's page and lands on `then`."""
+
+    def through_the_log_in_page(page: Page, username: str, then: str) -> None:
+        page.goto(f"{site_url}/accounts/login/?next={then}")
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password", exact=True).fill(cast.PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        expect(page).to_have_url(f"{site_url}{then}")
+
+    return through_the_log_in_page
+
+
+@pytest.fixture
+def fresh_page(new_context: CreateContextCallback) -> Callable[..., Page]:
+    """`fresh_page(**context)`: another person's browser, a context of its own with no cookies
+    from the others (`java_script_enabled=False` for one without scripts)."""
+
+    def open_page(**context: Any) -> Page:
+        page = new_context(**context).new_page()
+        page.set_default_timeout(ACTION_TIMEOUT_MS)
+        return page
+
+    return open_page
 
 
 @pytest.fixture

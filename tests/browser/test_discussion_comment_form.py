@@ -3,39 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from playwright.sync_api import Page, expect
-from pytest_playwright.pytest_playwright import CreateContextCallback
 
-from broadsheet.accounts.roles import Role
 from broadsheet.conftest import PASSWORD, make_user
 from broadsheet.discussion import services as discussion
-from broadsheet.publishing.models import Post, PostStatus
-from broadsheet.publishing.services import create_post
-
-SLUG = "council-delays-the-jail-budget"
-
-
-@pytest.fixture
-def post(site_url: str) -> Post:
-    editor = make_user("ed_editor", Role.EDITOR)
-    return create_post(
-        editor=editor,
-        title="Council Delays the Jail Budget",
-        intro="The vote moves to next month.",
-        slug=SLUG,
-        status=PostStatus.PUBLISHED,
-    ).post
-
-
-def _log_in(page: Page, site_url: str, username: str, then: str) -> None:
-    page.goto(f"{site_url}/accounts/login/?next={then}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{site_url}{then}")
+from broadsheet.publishing.models import Post
 
 
 def test_a_new_reader_registers_previews_a_comment_and_lands_on_it(
@@ -77,7 +52,7 @@ def test_a_new_reader_registers_previews_a_comment_and_lands_on_it(
 
 
 def test_a_reply_opens_inline_survives_a_reload_and_appears_under_its_parent(
-    page: Page, site_url: str, post: Post
+    page: Page, log_in: Callable[..., None], post: Post
 ) -> None:
     other = make_user("other_reader")
     parent = discussion.post_comment(
@@ -85,7 +60,7 @@ def test_a_reply_opens_inline_survives_a_reload_and_appears_under_its_parent(
     )
     discussion.post_comment(post=post, author=other, subject="A second thought", body="Later.")
     make_user("rosa")
-    _log_in(page, site_url, "rosa", post.get_absolute_url())
+    log_in(page, "rosa", post.get_absolute_url())
 
     parent_comment = page.locator(f"article#comment-{parent.pk}")
     form = page.locator("#reply-form")
@@ -130,11 +105,11 @@ def test_a_reply_opens_inline_survives_a_reload_and_appears_under_its_parent(
 
 
 def test_a_comment_that_is_not_posted_says_why_first_and_takes_the_focus(
-    page: Page, site_url: str, post: Post, settings: Any
+    page: Page, log_in: Callable[..., None], post: Post, settings: Any
 ) -> None:
     settings.BROADSHEET_FORM_MIN_SECONDS = 0
     make_user("rosa")
-    _log_in(page, site_url, "rosa", post.get_absolute_url())
+    log_in(page, "rosa", post.get_absolute_url())
     form = page.locator("#reply-form")
     form.get_by_label("Subject").fill("Half a thought")
     form.get_by_role("button", name="Post").click()  # the body is empty
@@ -148,14 +123,13 @@ def test_a_comment_that_is_not_posted_says_why_first_and_takes_the_focus(
 
 
 def test_without_javascript_the_servers_message_is_what_the_reader_sees(
-    new_context: CreateContextCallback, site_url: str, post: Post, settings: Any
+    log_in: Callable[..., None], fresh_page: Callable[..., Page], post: Post, settings: Any
 ) -> None:
     settings.BROADSHEET_FORM_MIN_SECONDS = 0
     settings.DEBUG = False
     make_user("rosa")
-    page = new_context(java_script_enabled=False).new_page()
-    page.set_default_timeout(10_000)
-    _log_in(page, site_url, "rosa", post.get_absolute_url())
+    page = fresh_page(java_script_enabled=False)
+    log_in(page, "rosa", post.get_absolute_url())
     form = page.locator("#reply-form")
     form.get_by_label("Comment", exact=True).fill("")
     with page.expect_navigation():  # no browser bubble stops the form

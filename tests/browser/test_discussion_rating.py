@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page, Request, expect
 
 from broadsheet.accounts.roles import Role
-from broadsheet.conftest import PASSWORD, make_user
+from broadsheet.conftest import make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.discussion.models import Comment, Rating
 from broadsheet.publishing.models import Post, PostStatus
@@ -28,21 +30,13 @@ def _story_with_a_comment() -> tuple[Post, Comment]:
     return post, comment
 
 
-def _log_in(page: Page, site_url: str, username: str, then: str) -> None:
-    page.goto(f"{site_url}/accounts/login/?next={then}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{site_url}{then}")
-
-
 def _reader_on_the_story(
-    page: Page, site_url: str, username: str, role: Role = Role.READER
+    page: Page, log_in: Callable[..., None], username: str, role: Role = Role.READER
 ) -> Comment:
     """A story with another reader's comment, and `username` logged in and reading it."""
     post, comment = _story_with_a_comment()
     make_user(username, role)
-    _log_in(page, site_url, username, post.get_absolute_url())
+    log_in(page, username, post.get_absolute_url())
     # thread.js (a module) has run: Rate goes through the script, not the page's own form.
     page.wait_for_load_state("load")
     return comment
@@ -55,9 +49,9 @@ def _rating_requests(page: Page) -> list[Request]:
 
 
 def test_a_rating_shows_at_once_without_a_reload_and_stays_after_one(
-    page: Page, site_url: str
+    page: Page, log_in: Callable[..., None]
 ) -> None:
-    comment = _reader_on_the_story(page, site_url, "rosa")
+    comment = _reader_on_the_story(page, log_in, "rosa")
     article = page.locator(f"article#comment-{comment.pk}")
     shown = article.locator("[data-rating]")
     expect(shown).to_have_text("(none / 0)")
@@ -82,9 +76,9 @@ def test_a_rating_shows_at_once_without_a_reload_and_stays_after_one(
 
 
 def test_arrow_keys_through_the_ratings_send_nothing_and_enter_sends_the_choice(
-    page: Page, site_url: str
+    page: Page, log_in: Callable[..., None]
 ) -> None:
-    comment = _reader_on_the_story(page, site_url, "rosa")
+    comment = _reader_on_the_story(page, log_in, "rosa")
     sent = _rating_requests(page)
     select = page.locator(f"article#comment-{comment.pk}").get_by_label("Rate comment #1")
 
@@ -106,9 +100,9 @@ def test_arrow_keys_through_the_ratings_send_nothing_and_enter_sends_the_choice(
 
 
 def test_a_trusted_readers_0_asks_first_and_cancelling_sends_nothing(
-    page: Page, site_url: str
+    page: Page, log_in: Callable[..., None]
 ) -> None:
-    comment = _reader_on_the_story(page, site_url, "tess", Role.TRUSTED)
+    comment = _reader_on_the_story(page, log_in, "tess", Role.TRUSTED)
     sent = _rating_requests(page)
     article = page.locator(f"article#comment-{comment.pk}")
     select = article.get_by_label("Rate comment #1")

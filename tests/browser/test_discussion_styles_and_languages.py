@@ -3,9 +3,11 @@ replies, names and dates, no ratings; each comment read in its own language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page, expect
 
-from broadsheet.conftest import PASSWORD, make_user
+from broadsheet.conftest import make_user
 from broadsheet.discussion.demo import (
     ANALYSIS_DISCUSSION,
     STORY_DISCUSSION,
@@ -84,17 +86,13 @@ def test_bylines_and_comment_heads_show_display_names_in_the_scoop_style(
 
 
 def test_a_blog_reply_opens_under_the_response_and_names_its_author(
-    page: Page, demo_site: str
+    page: Page, log_in: Callable[..., None], demo_site: str
 ) -> None:
     _discussions()
     use_comment_style(CommentStyle.BLOG)
     make_user("rosa")
     address = f"/posts/{PAGE_A}/"
-    page.goto(f"{demo_site}/accounts/login/?next={address}")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{demo_site}{address}")
+    log_in(page, "rosa", address)
 
     response = page.locator("article.comment").filter(has_text="They are public records")
     response.get_by_role("link", name="Reply").click()

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.conftest import PASSWORD, make_user
+from broadsheet.conftest import make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import PostStatus
 from broadsheet.publishing.services import create_post
@@ -20,17 +21,13 @@ def editor(site_url: str) -> User:
     return make_user("ed_editor", Role.EDITOR)
 
 
-def _log_in(page: Page, site_url: str, then: str) -> None:
+def _rosa_reads(page: Page, log_in: Callable[..., None], then: str) -> None:
     make_user("rosa")
-    page.goto(f"{site_url}/accounts/login/?next={then}")
-    page.get_by_label("Username").fill("rosa")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{site_url}{then}")
+    log_in(page, "rosa", then)
 
 
 def test_threaded_newest_first_reorders_the_thread_and_shortens_replies_to_one_line(
-    page: Page, site_url: str, editor: User
+    page: Page, log_in: Callable[..., None], site_url: str, editor: User
 ) -> None:
     post = create_post(
         editor=editor,
@@ -45,7 +42,7 @@ def test_threaded_newest_first_reorders_the_thread_and_shortens_replies_to_one_l
     )
     newer = discussion.post_comment(post=post, author=other, subject="Newer", body="Second.")
     address = post.get_absolute_url()
-    _log_in(page, site_url, address)
+    _rosa_reads(page, log_in, address)
 
     top_level = page.locator("ol.comments > li > article.comment")
     expect(top_level).to_have_count(2)
@@ -87,7 +84,7 @@ def test_threaded_newest_first_reorders_the_thread_and_shortens_replies_to_one_l
 
 
 def test_a_closed_post_says_so_and_offers_no_comment_form(
-    page: Page, site_url: str, editor: User
+    page: Page, log_in: Callable[..., None], editor: User
 ) -> None:
     post = create_post(
         editor=editor,
@@ -99,7 +96,7 @@ def test_a_closed_post_says_so_and_offers_no_comment_form(
         post=post, author=make_user("early_reader"), subject="Finally", body="Two years."
     )
     discussion.set_comments_open(post=post, user=editor, is_open=False)
-    _log_in(page, site_url, post.get_absolute_url())
+    _rosa_reads(page, log_in, post.get_absolute_url())
 
     expect(page.locator(".discussion__closed")).to_have_text("Comments are closed.")
     expect(page.locator("#reply-form")).to_have_count(0)
@@ -109,7 +106,7 @@ def test_a_closed_post_says_so_and_offers_no_comment_form(
 
 
 def test_a_reader_folds_a_sub_thread_and_opens_it_again(
-    page: Page, site_url: str, editor: User
+    page: Page, log_in: Callable[..., None], editor: User
 ) -> None:
     post = create_post(
         editor=editor,
@@ -125,7 +122,7 @@ def test_a_reader_folds_a_sub_thread_and_opens_it_again(
     discussion.post_comment(
         post=post, author=other, subject="Grandchild", body="Again.", parent_id=child.pk
     )
-    _log_in(page, site_url, post.get_absolute_url())
+    _rosa_reads(page, log_in, post.get_absolute_url())
 
     root_comment = page.locator(f"article#comment-{root.pk}")
     replies = page.locator(f"li:has(> #comment-{root.pk}) > ol.comments__replies")

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from playwright.sync_api import Page, expect
-from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from broadsheet.accounts.roles import Role
-from broadsheet.conftest import PASSWORD, make_user
+from broadsheet.conftest import make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import PostStatus
 from broadsheet.publishing.services import create_post
 
-ACTION_TIMEOUT_MS = 30_000  # as conftest.py's: a busy CI machine is slow
-
-
-def _fresh_page(new_context: CreateContextCallback) -> Page:
-    """Another person's browser: a context of its own, with no cookies from the others."""
-    page = new_context().new_page()
-    page.set_default_timeout(ACTION_TIMEOUT_MS)
-    return page
-
 
 def test_three_trusted_readers_rating_0_hide_a_comment_from_anonymous_visitors(
-    new_context: CreateContextCallback, site_url: str
+    log_in: Callable[..., None], fresh_page: Callable[..., Page], site_url: str
 ) -> None:
     post = create_post(
         editor=make_user("ed_editor", Role.EDITOR),
@@ -40,12 +32,8 @@ def test_three_trusted_readers_rating_0_hide_a_comment_from_anonymous_visitors(
 
     for number, username in enumerate(["tess", "tom", "tara"], start=1):
         make_user(username, Role.TRUSTED)
-        page = _fresh_page(new_context)
-        page.goto(f"{site_url}/accounts/login/?next={address}")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        expect(page).to_have_url(f"{site_url}{address}")
+        page = fresh_page()
+        log_in(page, username, address)
         page.wait_for_load_state("load")  # thread.js (a module) has run: Rate asks first
 
         article = page.locator(f"article#comment-{comment.pk}")
@@ -62,7 +50,7 @@ def test_three_trusted_readers_rating_0_hide_a_comment_from_anonymous_visitors(
         assert page.evaluate("window.stillTheSamePage") is True
         page.context.close()
 
-    visitor = _fresh_page(new_context)
+    visitor = fresh_page()
     visitor.goto(f"{site_url}{address}")
     hidden = visitor.locator(f"#comment-{comment.pk}")
     expect(hidden).to_have_class("comment-hidden")

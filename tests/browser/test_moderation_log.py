@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from playwright.sync_api import Page, expect
-from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from broadsheet.accounts.roles import Role
-from broadsheet.conftest import PASSWORD, make_user
+from broadsheet.conftest import make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.publishing.models import PostStatus
 from broadsheet.publishing.services import create_post
 from broadsheet.screening.models import ScreeningSettings
 
-ACTION_TIMEOUT_MS = 10_000
 SPAM_SUBJECT = "Cheap watches, best prices"
 SPAM_BODY = "Visit the replica watch outlet today."
 
 
 def test_the_public_log_names_the_moderator_and_never_shows_rejected_text(
-    page: Page, new_context: CreateContextCallback, site_url: str
+    page: Page, log_in: Callable[..., None], fresh_page: Callable[..., Page], site_url: str
 ) -> None:
     ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
     post = create_post(
@@ -41,11 +40,7 @@ def test_the_public_log_names_the_moderator_and_never_shows_rejected_text(
     make_user("mo_moderator", Role.MODERATOR)
 
     page.clock.install()  # the queue holds a rejection back for its Undo time; skip the wait
-    page.goto(f"{site_url}/accounts/login/?next=/moderation/queue/")
-    page.get_by_label("Username").fill("mo_moderator")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{site_url}/moderation/queue/")
+    log_in(page, "mo_moderator", "/moderation/queue/")
     expect(page.locator(".queue-item")).to_have_count(2)
 
     page.locator(f".queue-item[data-comment-id='{spam.pk}']").get_by_role(
@@ -59,8 +54,7 @@ def test_the_public_log_names_the_moderator_and_never_shows_rejected_text(
     # (That the approved comment leaves the queue is test_moderation_queue.py's business.)
     expect(page.locator("#queue-status")).to_have_text("Comment #2 approved.")
 
-    visitor = new_context().new_page()
-    visitor.set_default_timeout(ACTION_TIMEOUT_MS)
+    visitor = fresh_page()
     visitor.goto(f"{site_url}/moderation/log/")
     expect(visitor.get_by_role("heading", name="Moderation log")).to_be_visible()
     rows = visitor.locator("table.moderation-log tbody tr")

@@ -5,63 +5,40 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
-from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from broadsheet.accounts.models import User
 from broadsheet.accounts.roles import Role
-from broadsheet.conftest import PASSWORD, make_user
+from broadsheet.conftest import make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.discussion.models import Comment, CommentState
+from broadsheet.guard.models import Ban
 from broadsheet.guard.ratelimits import DAY, MODERATION, Window
 from broadsheet.moderation import services
 from broadsheet.moderation.models import ModerationAction
-from broadsheet.publishing.models import Post, PostStatus
-from broadsheet.publishing.services import create_post
+from broadsheet.publishing.models import Post
 from broadsheet.screening.models import ScreeningSettings
-
-ACTION_TIMEOUT_MS = 30_000  # as conftest.py's: a busy CI machine is slow
-
-
-@pytest.fixture
-def post(site_url: str) -> Post:
-    return create_post(
-        editor=make_user("ed_editor", Role.EDITOR),
-        title="Council Delays the Jail Budget",
-        intro="The vote moves to next month.",
-        status=PostStatus.PUBLISHED,
-    ).post
-
-
-def _log_in(page: Page, site_url: str, username: str, then: str) -> None:
-    page.goto(f"{site_url}/accounts/login/?next={then}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{site_url}{then}")
-
-
-def _fresh_page(new_context: CreateContextCallback) -> Page:
-    """Another person's browser: a context of its own, with no cookies from the others."""
-    page = new_context().new_page()
-    page.set_default_timeout(ACTION_TIMEOUT_MS)
-    return page
 
 
 def test_a_held_first_comment_is_seen_by_everyone_once_a_moderator_approves_it(
-    page: Page, new_context: CreateContextCallback, site_url: str, post: Post
+    page: Page,
+    log_in: Callable[..., None],
+    fresh_page: Callable[..., Page],
+    site_url: str,
+    post: Post,
 ) -> None:
     ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
     make_user("rosa")
     make_user("mo_moderator", Role.MODERATOR)
     address = post.get_absolute_url()
 
-    _log_in(page, site_url, "rosa", address)
+    log_in(page, "rosa", address)
     form = page.locator("#reply-form")
     form.get_by_label("Subject").fill("The delay costs money")
     form.get_by_label("Comment", exact=True).fill("Every month of delay is real money.")
@@ -72,15 +49,15 @@ def test_a_held_first_comment_is_seen_by_everyone_once_a_moderator_approves_it(
     expect(own.locator(".comment__subject")).to_have_text("The delay costs money")
     expect(own.locator(".comment__notice")).to_contain_text("Awaiting moderation")
 
-    visitor = _fresh_page(new_context)
+    visitor = fresh_page()
     visitor.goto(f"{site_url}{address}")
     expect(visitor.locator("#comments")).to_be_visible()
     expect(visitor.locator(f"#comment-{comment_id}")).to_have_count(0)
     expect(visitor.get_by_text("The delay costs money")).to_have_count(0)
     expect(visitor.locator("#comments-title")).to_have_text("0 Responses")
 
-    moderator = _fresh_page(new_context)
-    _log_in(moderator, site_url, "mo_moderator", "/")
+    moderator = fresh_page()
+    log_in(moderator, "mo_moderator", "/")
     queue_link = moderator.get_by_role("navigation", name="Account").get_by_role(
         "link", name=re.compile(r"^Queue")
     )
@@ -110,7 +87,11 @@ def test_a_held_first_comment_is_seen_by_everyone_once_a_moderator_approves_it(
 
 
 def test_a_flagged_comment_is_approved_from_the_keyboard_and_leaves_the_queue(
-    page: Page, new_context: CreateContextCallback, site_url: str, post: Post
+    page: Page,
+    log_in: Callable[..., None],
+    fresh_page: Callable[..., Page],
+    site_url: str,
+    post: Post,
 ) -> None:
     comment = discussion.post_comment(
         post=post,
@@ -121,7 +102,7 @@ def test_a_flagged_comment_is_approved_from_the_keyboard_and_leaves_the_queue(
     make_user("rosa")
     make_user("mo_moderator", Role.MODERATOR)
 
-    _log_in(page, site_url, "rosa", post.get_absolute_url())
+    log_in(page, "rosa", post.get_absolute_url())
     page.locator(f"article#comment-{comment.pk}").get_by_role("link", name="Flag").click()
     expect(page).to_have_url(f"{site_url}/comments/{comment.pk}/flag/")
     expect(page.get_by_role("heading", name="Flag comment #1")).to_be_visible()
@@ -133,8 +114,8 @@ def test_a_flagged_comment_is_approved_from_the_keyboard_and_leaves_the_queue(
         "Thank you: a moderator will look at this comment."
     )
 
-    moderator = _fresh_page(new_context)
-    _log_in(moderator, site_url, "mo_moderator", "/moderation/queue/")
+    moderator = fresh_page()
+    log_in(moderator, "mo_moderator", "/moderation/queue/")
     items = moderator.locator(".queue-item")
     expect(items).to_have_count(1)
     item = items.first
@@ -180,15 +161,21 @@ def _state(comment: Comment) -> str:
     return Comment.objects.get(pk=comment.pk).state
 
 
-def _open_queue(page: Page, site_url: str, *, clock: bool = False) -> None:
-    """The moderator's queue, its script loaded; with `clock`, the page's time stands still
-    until the test moves it (Playwright's fake clock, installed before the page loads)."""
-    if clock:
-        page.clock.install(time=CLOCK_START)
-    _log_in(page, site_url, "mo_moderator", "/moderation/queue/")
-    page.wait_for_load_state("load")
-    if clock:
-        page.clock.pause_at(CLOCK_START + timedelta(minutes=1))
+@pytest.fixture
+def open_queue(log_in: Callable[..., None]) -> Callable[..., None]:
+    """`open_queue(page, clock=False)`: the moderator's queue, its script loaded; with
+    `clock`, the page's time stands still until the test moves it (Playwright's fake clock,
+    installed before the page loads)."""
+
+    def as_the_moderator(page: Page, *, clock: bool = False) -> None:
+        if clock:
+            page.clock.install(time=CLOCK_START)
+        log_in(page, "mo_moderator", "/moderation/queue/")
+        page.wait_for_load_state("load")
+        if clock:
+            page.clock.pause_at(CLOCK_START + timedelta(minutes=1))
+
+    return as_the_moderator
 
 
 def _announced(page: Page, text: str, *, undo: bool = False) -> None:
@@ -214,9 +201,9 @@ def _into_the_queue(page: Page) -> None:
 
 
 def test_the_keys_do_nothing_while_focus_is_outside_the_queue(
-    page: Page, site_url: str, held: list[Comment]
+    page: Page, open_queue: Callable[..., None], held: list[Comment]
 ) -> None:
-    _open_queue(page, site_url)
+    open_queue(page)
     first = page.locator(f".queue-item[data-comment-id='{held[0].pk}']")
 
     for place in (page.locator("body"), page.get_by_text("Keyboard shortcuts")):
@@ -238,9 +225,9 @@ def test_the_keys_do_nothing_while_focus_is_outside_the_queue(
 
 
 def test_question_mark_in_the_queue_opens_the_help_and_escape_goes_back(
-    page: Page, site_url: str, held: list[Comment]
+    page: Page, open_queue: Callable[..., None], held: list[Comment]
 ) -> None:
-    _open_queue(page, site_url)
+    open_queue(page)
     help_panel = page.locator("#queue-help")
     expect(help_panel.get_by_text("next, previous comment")).to_be_hidden()
     _into_the_queue(page)
@@ -255,9 +242,9 @@ def test_question_mark_in_the_queue_opens_the_help_and_escape_goes_back(
 
 
 def test_a_moderator_turns_the_keys_off_and_they_stay_off(
-    page: Page, site_url: str, held: list[Comment]
+    page: Page, open_queue: Callable[..., None], held: list[Comment]
 ) -> None:
-    _open_queue(page, site_url)
+    open_queue(page)
     first = page.locator(f".queue-item[data-comment-id='{held[0].pk}']")
     help_panel = page.locator("#queue-help")
 
@@ -300,9 +287,9 @@ def test_a_moderator_turns_the_keys_off_and_they_stay_off(
 
 
 def test_undo_within_ten_seconds_keeps_the_comment_and_sends_nothing(
-    page: Page, site_url: str, held: list[Comment]
+    page: Page, open_queue: Callable[..., None], held: list[Comment]
 ) -> None:
-    _open_queue(page, site_url, clock=True)
+    open_queue(page, clock=True)
     first = page.locator(f".queue-item[data-comment-id='{held[0].pk}']")
     second = page.locator(f".queue-item[data-comment-id='{held[1].pk}']")
     sent: list[str] = []
@@ -346,9 +333,9 @@ def test_undo_within_ten_seconds_keeps_the_comment_and_sends_nothing(
 
 
 def test_a_deletion_is_sent_once_ten_seconds_pass_without_undo(
-    page: Page, site_url: str, held: list[Comment]
+    page: Page, open_queue: Callable[..., None], held: list[Comment]
 ) -> None:
-    _open_queue(page, site_url, clock=True)
+    open_queue(page, clock=True)
     first = page.locator(f".queue-item[data-comment-id='{held[0].pk}']")
 
     first.get_by_role("button", name="Delete").click()
@@ -367,9 +354,9 @@ def test_a_deletion_is_sent_once_ten_seconds_pass_without_undo(
 
 
 def test_selected_comments_are_rejected_together_after_the_undo_time(
-    page: Page, site_url: str, held: list[Comment]
+    page: Page, open_queue: Callable[..., None], held: list[Comment]
 ) -> None:
-    _open_queue(page, site_url, clock=True)
+    open_queue(page, clock=True)
     page.get_by_label("Select all").check()
     page.get_by_role("button", name="Reject selected as spam").click()
 
@@ -382,9 +369,9 @@ def test_selected_comments_are_rejected_together_after_the_undo_time(
 
 
 def test_leaving_the_page_sends_what_waits_for_its_undo_time(
-    page: Page, site_url: str, held: list[Comment]
+    page: Page, open_queue: Callable[..., None], held: list[Comment]
 ) -> None:
-    _open_queue(page, site_url, clock=True)
+    open_queue(page, clock=True)
     page.locator(f".queue-item[data-comment-id='{held[1].pk}']").get_by_role(
         "button", name="Reject as spam"
     ).click()
@@ -400,9 +387,9 @@ def test_leaving_the_page_sends_what_waits_for_its_undo_time(
 
 
 def test_a_refused_removal_comes_back_with_the_servers_reason(
-    page: Page, site_url: str, held: list[Comment], settings: Any
+    page: Page, open_queue: Callable[..., None], held: list[Comment], settings: Any
 ) -> None:
-    _open_queue(page, site_url, clock=True)
+    open_queue(page, clock=True)
     none = (Window(0, DAY),)
     settings.BROADSHEET_RATE_LIMITS = {
         "moderation": replace(MODERATION, per_account=none, per_address=none)
@@ -418,9 +405,9 @@ def test_a_refused_removal_comes_back_with_the_servers_reason(
 
 
 def test_a_comment_another_moderator_dealt_with_is_named_in_the_status(
-    page: Page, site_url: str, held: list[Comment]
+    page: Page, open_queue: Callable[..., None], held: list[Comment]
 ) -> None:
-    _open_queue(page, site_url)
+    open_queue(page)
     services.moderate_comment(
         comment_id=held[0].pk, moderator=make_user("other_mod", Role.MODERATOR), action="approve"
     )
@@ -434,9 +421,9 @@ def test_a_comment_another_moderator_dealt_with_is_named_in_the_status(
 
 
 def test_a_failed_submit_moves_focus_to_the_error_summary(
-    page: Page, site_url: str, held: list[Comment]
+    page: Page, open_queue: Callable[..., None], held: list[Comment]
 ) -> None:
-    _open_queue(page, site_url)
+    open_queue(page)
     page.get_by_role("button", name="Delete selected").click()
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
@@ -445,11 +432,13 @@ def test_a_failed_submit_moves_focus_to_the_error_summary(
 
 
 def test_without_javascript_removing_asks_first_and_errors_are_the_servers(
-    new_context: CreateContextCallback, site_url: str, held: list[Comment]
+    log_in: Callable[..., None],
+    fresh_page: Callable[..., Page],
+    site_url: str,
+    held: list[Comment],
 ) -> None:
-    page = new_context(java_script_enabled=False).new_page()
-    page.set_default_timeout(ACTION_TIMEOUT_MS)
-    _log_in(page, site_url, "mo_moderator", "/moderation/queue/")
+    page = fresh_page(java_script_enabled=False)
+    log_in(page, "mo_moderator", "/moderation/queue/")
 
     expect(page.get_by_label("Select all")).to_be_hidden()  # it would need the script
     page.get_by_role("button", name="Approve selected").click()
@@ -477,3 +466,61 @@ def test_without_javascript_removing_asks_first_and_errors_are_the_servers(
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".messages")).to_contain_text("Single-key shortcuts are off in the queue.")
     assert User.objects.get(username="mo_moderator").preferences["queue_shortcuts"] is False
+
+
+def test_a_moderator_bans_an_author_from_the_queue_and_the_reader_is_told_why(
+    page: Page,
+    open_queue: Callable[..., None],
+    log_in: Callable[..., None],
+    fresh_page: Callable[..., Page],
+    site_url: str,
+    post: Post,
+    held: list[Comment],
+) -> None:
+    open_queue(page)
+    offer = page.locator(f".queue-item[data-comment-id='{held[1].pk}']")
+    _into_the_queue(page)
+    for key in ("j", "j", "b"):  # b: the key the help panel lists for a ban
+        page.keyboard.press(key)
+
+    # Asked first, on a page of its own that asks the reason: nothing is banned yet.
+    expect(page.get_by_role("heading", name="Ban the author of comment #2?")).to_be_visible()
+    expect(page.get_by_text("Cheap followers")).to_be_visible()
+    reason = page.get_by_label("Reason")
+    expect(reason).to_be_focused()
+    page.get_by_role("button", name="Ban", exact=True).click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Give the reason for the ban: the reader is told.")
+    assert not Ban.objects.exists()
+
+    reason.fill("Selling followers in every comment.")
+    page.get_by_label("How long").select_option(label="7 days")
+    page.get_by_role("button", name="Ban", exact=True).click()
+
+    expect(page).to_have_url(f"{site_url}/moderation/queue/")
+    expect(page.locator(".messages")).to_contain_text(
+        re.compile(r"You banned bot7 until \d{4}-\d\d-\d\d; they are told: Selling followers")
+    )
+    expect(offer).to_be_visible()  # the comment waits for its own decision
+    ban = Ban.objects.get()
+    assert ban.user is not None and ban.user.username == "bot7"
+    assert ban.until is not None
+
+    visitor = fresh_page()
+    visitor.goto(f"{site_url}/moderation/log/")
+    row = visitor.locator("table.moderation-log tbody tr").first
+    expect(row).to_contain_text("banned reader bot7 until")
+    expect(row).to_contain_text("Selling followers in every comment.")
+    expect(visitor.get_by_text("Cheap followers")).to_have_count(0)
+
+    banned = fresh_page()
+    log_in(banned, "bot7", post.get_absolute_url())
+    form = banned.locator("#reply-form")
+    form.get_by_label("Subject").fill("Still cheap")
+    form.get_by_label("Comment", exact=True).fill("Followers for sale.")
+    form.get_by_role("button", name="Post").click()
+    expect(banned.locator("#comment-errors")).to_contain_text("You cannot post here until")
+    expect(banned.locator("#comment-errors")).to_contain_text("Selling followers in every comment.")
+    expect(form.get_by_label("Comment", exact=True)).to_have_value("Followers for sale.")
+    assert Comment.objects.filter(author__username="bot7").count() == 1

@@ -4,47 +4,27 @@ never see it, and a moderator finds it in the spam folder, where Not spam would 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
-from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from broadsheet.accounts.roles import Role
-from broadsheet.conftest import PASSWORD, make_user
+from broadsheet.conftest import make_user
 from broadsheet.discussion import services as discussion
 from broadsheet.discussion.models import Comment, CommentState
-from broadsheet.publishing.models import Post, PostStatus
-from broadsheet.publishing.services import create_post
+from broadsheet.publishing.models import Post
 
-ACTION_TIMEOUT_MS = 30_000  # as conftest.py's: a busy CI machine is slow
 SCAM = (
     "I lost $96,000 to a fake broker and Mr. Morgan Davies recovered everything within a "
     "week. Contact him on WhatsApp +1 (917) 555 0163 or Telegram @morgandavies_recovery."
 )
 
 
-@pytest.fixture
-def post(site_url: str) -> Post:
-    return create_post(
-        editor=make_user("ed_editor", Role.EDITOR),
-        title="Council Delays the Jail Budget",
-        intro="The vote moves to next month.",
-        status=PostStatus.PUBLISHED,
-    ).post
-
-
-def _log_in(page: Page, site_url: str, username: str, then: str) -> None:
-    page.goto(f"{site_url}/accounts/login/?next={then}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{site_url}{then}")
-
-
 def test_a_rejected_scam_waits_in_the_spam_folder_and_not_spam_publishes_a_genuine_one(
     page: Page,
-    new_context: CreateContextCallback,
+    log_in: Callable[..., None],
+    fresh_page: Callable[..., Page],
     site_url: str,
     post: Post,
     tmp_path: Path,
@@ -63,7 +43,7 @@ def test_a_rejected_scam_waits_in_the_spam_folder_and_not_spam_publishes_a_genui
     )
     discussion.set_comment_state(comment=mistaken, state=CommentState.SPAM)
 
-    _log_in(page, site_url, "scammer", address)
+    log_in(page, "scammer", address)
     form = page.locator("#reply-form")
     form.get_by_label("Subject").fill("Thank you")
     form.get_by_label("Comment", exact=True).fill(SCAM)
@@ -76,9 +56,8 @@ def test_a_rejected_scam_waits_in_the_spam_folder_and_not_spam_publishes_a_genui
     page.screenshot(path=str(tmp_path / "author-told.png"), full_page=True)
     assert Comment.objects.get(author__username="scammer").state == CommentState.SPAM
 
-    moderator = new_context().new_page()
-    moderator.set_default_timeout(ACTION_TIMEOUT_MS)
-    _log_in(moderator, site_url, "mo_moderator", "/")
+    moderator = fresh_page()
+    log_in(moderator, "mo_moderator", "/")
     moderator.get_by_role("navigation", name="Account").get_by_role("link", name="Spam").click()
     expect(moderator).to_have_url(f"{site_url}/moderation/spam/")
     expect(moderator.get_by_role("heading", name="Spam folder")).to_be_visible()
@@ -97,7 +76,7 @@ def test_a_rejected_scam_waits_in_the_spam_folder_and_not_spam_publishes_a_genui
     )
     expect(moderator.locator(".queue-item")).to_have_count(1)
 
-    visitor = new_context().new_page()
+    visitor = fresh_page()
     visitor.goto(f"{site_url}{address}")
     shown = visitor.locator(f"article#comment-{mistaken.pk}")
     expect(shown.locator(".comment__subject")).to_have_text("The delay costs money")

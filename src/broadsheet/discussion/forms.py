@@ -1,5 +1,5 @@
-"""The comment form: subject, body and language, and for anonymous commenters a name and an
-e-mail."""
+"""The comment form: subject, body and language, and for anonymous commenters a name, an
+e-mail and, if they like, their web site."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from django import forms
 from broadsheet.discussion.languages import DETECT, canonical_tag, language_choices
 from broadsheet.discussion.models import (
     MAX_ANONYMOUS_NAME_LENGTH,
+    MAX_AUTHOR_URL_LENGTH,
     MAX_COMMENT_LENGTH,
     MAX_SUBJECT_LENGTH,
+    validate_author_url,
 )
+from broadsheet.input_text import one_line
 
 
 def new_submission_key() -> str:
@@ -49,6 +52,17 @@ class LanguageField(forms.ChoiceField):
         return DETECT if chosen == DETECT else canonical_tag(chosen)
 
 
+class WebsiteField(forms.URLField):
+    """A commenter's web site: http or https only (Django's own URL field also takes ftp),
+    without the bidirectional controls that could make it read as another address."""
+
+    default_validators = [validate_author_url]
+    default_error_messages = {"invalid": validate_author_url.message}
+
+    def to_python(self, value: Any) -> str:
+        return str(super().to_python(one_line(str(value or ""))))
+
+
 class CommentForm(forms.Form):
     subject = forms.CharField(
         max_length=MAX_SUBJECT_LENGTH,
@@ -67,6 +81,17 @@ class CommentForm(forms.Form):
     submission_key = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
     name = forms.CharField(max_length=MAX_ANONYMOUS_NAME_LENGTH, required=False)
     email = forms.EmailField(label="E-mail", required=False, help_text="Never shown.")
+    # As WordPress's "Website", and named `url` as there: only anonymous commenters are asked;
+    # a reader with an account has their profile. "example.org" is taken as
+    # https://example.org. (`website` is the honeypot's name, guard/honeypot.py.)
+    url = WebsiteField(
+        label="Website",
+        max_length=MAX_AUTHOR_URL_LENGTH,
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+        help_text="Optional: your name links to it.",
+    )
 
     def __init__(
         self, *args: Any, anonymous: bool = False, subject: bool = True, **kwargs: Any
@@ -81,6 +106,7 @@ class CommentForm(forms.Form):
         if not anonymous:
             del self.fields["name"]
             del self.fields["email"]
+            del self.fields["url"]
         else:
             self.fields["name"].required = True
             self.fields["email"].required = True

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
@@ -19,6 +20,13 @@ from broadsheet.settings_rows import OneRowPerSite
 MAX_SUBJECT_LENGTH = 100  # a headline for the comment, as Scoop sites had
 MAX_COMMENT_LENGTH = 20_000  # about 3,000 words: a long argument, not a pasted document
 MAX_ANONYMOUS_NAME_LENGTH = 80
+MAX_AUTHOR_URL_LENGTH = 200  # a home page's address, as WordPress's "Website" field takes it
+# A commenter's web site is a page to visit: not javascript:, data: or a file share.
+AUTHOR_URL_SCHEMES = ["http", "https"]
+validate_author_url = URLValidator(
+    schemes=AUTHOR_URL_SCHEMES,
+    message="Give your web site's address, starting with http:// or https://.",
+)
 
 
 class DiscussionSettings(OneRowPerSite):
@@ -138,6 +146,11 @@ class Comment(models.Model):
     )
     author_name = models.CharField(max_length=MAX_ANONYMOUS_NAME_LENGTH, blank=True)
     author_email = models.EmailField(blank=True, help_text="Anonymous commenters'; never shown.")
+    # An anonymous commenter's web site (http or https only), as WordPress's "Website": the
+    # name may link to it, and the spam filter reads it (link drops often sit only here).
+    author_url = models.URLField(
+        max_length=MAX_AUTHOR_URL_LENGTH, blank=True, validators=[validate_author_url]
+    )
     state = models.CharField(
         max_length=10, choices=CommentState.choices, default=CommentState.VISIBLE
     )

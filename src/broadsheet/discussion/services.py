@@ -44,6 +44,7 @@ from broadsheet.discussion.fragments import FRAGMENT_FIELDS, derived_subject, re
 from broadsheet.discussion.languages import comment_language
 from broadsheet.discussion.models import (
     MAX_ANONYMOUS_NAME_LENGTH,
+    MAX_AUTHOR_URL_LENGTH,
     MAX_COMMENT_LENGTH,
     MAX_SUBJECT_LENGTH,
     Comment,
@@ -53,6 +54,7 @@ from broadsheet.discussion.models import (
     ThreadLook,
     ThreadState,
     thread_look,
+    validate_author_url,
 )
 from broadsheet.discussion.selectors import visible_comments_filter
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
@@ -156,6 +158,31 @@ def _anonymous_identity(name: str, email: str) -> tuple[str, str]:
     return name, email.strip()
 
 
+def _author_url(url: str, *, imported: bool) -> str:
+    """An anonymous commenter's web site as stored: http or https, never `javascript:`.
+
+    A reader is told what is wrong; an import drops an address that is not one, as it drops
+    such an e-mail address. Bidirectional controls are removed as from names, so that the
+    address shown is the address linked.
+    """
+    from django.core.exceptions import ValidationError
+
+    url = one_line(check_storable(url, field="web site address"))
+    if not url:
+        return ""
+    try:
+        if len(url) > MAX_AUTHOR_URL_LENGTH:
+            raise ValidationError(
+                f"The web site address is longer than {MAX_AUTHOR_URL_LENGTH} characters."
+            )
+        validate_author_url(url)
+    except ValidationError as error:
+        if imported:
+            return ""
+        raise InvalidInput(" ".join(error.messages), code="invalid_author_url") from error
+    return url
+
+
 def _imported_identity(name: str, email: str) -> tuple[str, str]:
     """Imported comments keep whatever name they had; an address that is not one is dropped."""
     from django.core.exceptions import ValidationError
@@ -187,6 +214,7 @@ class NewComment:
     parent_position: int | None = None
     anonymous_name: str = ""
     anonymous_email: str = ""
+    author_url: str = ""  # an anonymous commenter's web site; accounts' comments carry none
     submission_key: str = ""
     created: datetime | None = None
     state: CommentState | None = None
@@ -390,11 +418,13 @@ def _new_comment(
     except InvalidInput as error:
         raise InvalidInput(where + error.message, code=error.code) from error
     if author is not None:
-        name, email = "", ""
+        name, email, url = "", "", ""
     elif imported:
         name, email = _imported_identity(item.anonymous_name, item.anonymous_email)
+        url = _author_url(item.author_url, imported=True)
     else:
         name, email = _anonymous_identity(item.anonymous_name, item.anonymous_email)
+        url = _author_url(item.author_url, imported=False)
 
     parent: Comment | None = None
     if item.parent_position is not None:
@@ -417,6 +447,7 @@ def _new_comment(
             comment=CommentFacts(
                 text=f"{subject}\n{body}",
                 author_name=author.shown_name if author is not None else name,
+                author_url=url,
                 email=author.email if author is not None else email,
             ),
             author=_author_facts(author, known_good),
@@ -446,6 +477,7 @@ def _new_comment(
         author=author,
         author_name=name,
         author_email=email,
+        author_url=url,
         created=(item.created if imported and item.created else now),
         state=state,
         hold_reasons=hold_reasons,
@@ -520,6 +552,7 @@ def post_comment(
     parent_id: int | None = None,
     anonymous_name: str = "",
     anonymous_email: str = "",
+    author_url: str = "",
     submission_key: str = "",
     language: str | None = None,
     site: SiteSettings | None = None,
@@ -528,6 +561,8 @@ def post_comment(
 
     A form submitted twice carries the same submission_key and gets the first comment back.
     `language` is the author's choice; None (or "detect") tells it from the text.
+    `author_url`, like the name and e-mail, is an anonymous commenter's: a signed-in author's
+    comment carries none, their profile stands for them (as on WordPress).
     """
     item = NewComment(
         author=author,
@@ -536,6 +571,7 @@ def post_comment(
         parent_id=parent_id,
         anonymous_name=anonymous_name,
         anonymous_email=anonymous_email,
+        author_url=author_url,
         submission_key=submission_key,
         language=language,
     )

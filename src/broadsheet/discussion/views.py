@@ -216,6 +216,7 @@ def _post_comment(request: HttpRequest, slug: str) -> HttpResponse:
             parent_id=data.get("parent"),
             anonymous_name=data.get("name") or "",
             anonymous_email=data.get("email") or "",
+            author_url=data.get("url") or "",
             submission_key=data.get("submission_key") or "",
             site=site_settings_of(request),
         )

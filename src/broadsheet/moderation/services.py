@@ -19,8 +19,9 @@ from broadsheet.accounts.permissions import Actor, check_can_moderate, is_modera
 from broadsheet.discussion import services as discussion
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.errors import Conflict, InvalidInput, NotAllowed
-from broadsheet.guard.bans import check_not_banned
-from broadsheet.guard.models import Ban, validate_network
+from broadsheet.guard.bans import active_ban_for, ban_message, check_not_banned
+from broadsheet.guard.models import MAX_BAN_REASON_LENGTH, Ban, validate_network
+from broadsheet.input_text import one_line
 from broadsheet.moderation.log import comment_label, record_action
 from broadsheet.moderation.models import Flag, ModerationAction
 from broadsheet.moderation.selectors import QUEUE_SHORTCUTS
@@ -29,6 +30,11 @@ from broadsheet.screening.spam import record_moderation_decision
 COMMENT_ACTIONS = ("approve", "reject", "not_spam", "delete", "hide", "unhide")
 # Actions that take a comment out of the thread: the queue asks before them, or offers Undo.
 DESTRUCTIVE_ACTIONS = frozenset({"reject", "delete"})
+# The queue's action on a comment's author rather than the comment (ban_comment_authors):
+# always confirmed on a page of its own, which asks the reason the reader will be told.
+BAN_AUTHOR = "ban"
+# How long a ban from the queue lasts, as the confirmation page offers it (0: for good).
+BAN_DAYS = (0, 30, 7, 1)
 # Long enough for a moderator back from a holiday to find a genuine comment the filter
 # rejected; short enough that the folder does not keep spam's text for good.
 SPAM_KEPT_DAYS = 30
@@ -120,12 +126,13 @@ def moderate_comment(
 
 def _learn(comment: Comment, *, is_spam: bool) -> None:
     """Feed the moderator's decision to the spam filter: a training example, and the
-    comment's link domains and e-mail remembered (spam) or forgotten (not spam)."""
+    comment's link domains, author URL and e-mail remembered (spam) or forgotten (not spam)."""
     author = comment.author
     record_moderation_decision(
         text=f"{comment.subject}\n{comment.body}",
         is_spam=is_spam,
         author_name=author.shown_name if author is not None else comment.author_name,
+        author_url=comment.author_url,
         email=author.email if author is not None else comment.author_email,
     )
 
@@ -153,10 +160,12 @@ def remove_old_spam(*, days: int = SPAM_KEPT_DAYS) -> int:
 
 
 @transaction.atomic
-def moderate_comments(*, comment_ids: list[int], moderator: Actor, action: str) -> list[Outcome]:
+def moderate_comments(
+    *, comment_ids: list[int], moderator: Actor, action: str, reason: str = ""
+) -> list[Outcome]:
     """The same action on several comments (the queue's bulk actions)."""
     return [
-        moderate_comment(comment_id=comment_id, moderator=moderator, action=action)
+        moderate_comment(comment_id=comment_id, moderator=moderator, action=action, reason=reason)
         for comment_id in comment_ids
     ]
 
@@ -202,14 +211,31 @@ def flag_comment(*, comment: Comment, reporter: Actor, reason: str, note: str = 
         raise Conflict("You flagged this comment already; a moderator will look at it.") from error
 
 
-@transaction.atomic
-def ban_reader(*, user: User, moderator: Actor, reason: str, until: datetime | None = None) -> Ban:
+def check_can_ban(*, moderator: Actor, user: User) -> User:
+    """The moderator's account, or NotAllowed: moderators ban readers, never each other."""
     acting = check_can_moderate(moderator)
-    if not reason.strip():
-        raise InvalidInput("Give the reason for the ban: the reader is told.")
     if is_moderator(user):
         raise NotAllowed("Moderators cannot be banned; change their role first.")
-    ban = Ban.objects.create(user=user, until=until, reason=reason.strip(), created_by=acting)
+    return acting
+
+
+def ban_reason(reason: str) -> str:
+    """The reason as the banned reader and the public log read it, or InvalidInput."""
+    reason = one_line(reason)
+    if not reason:
+        raise InvalidInput("Give the reason for the ban: the reader is told.", code="no_reason")
+    if len(reason) > MAX_BAN_REASON_LENGTH:
+        raise InvalidInput(
+            f"The reason has {len(reason)} characters; the limit is {MAX_BAN_REASON_LENGTH}."
+        )
+    return reason
+
+
+@transaction.atomic
+def ban_reader(*, user: User, moderator: Actor, reason: str, until: datetime | None = None) -> Ban:
+    acting = check_can_ban(moderator=moderator, user=user)
+    reason = ban_reason(reason)
+    ban = Ban.objects.create(user=user, until=until, reason=reason, created_by=acting)
     record_action(
         moderator=acting,
         action="ban",
@@ -219,6 +245,64 @@ def ban_reader(*, user: User, moderator: Actor, reason: str, until: datetime | N
         reason=reason,
     )
     return ban
+
+
+@transaction.atomic
+def ban_comment_authors(
+    *, comment_ids: list[int], moderator: Actor, reason: str, until: datetime | None = None
+) -> list[Outcome]:
+    """Ban the readers who wrote these comments (the queue's "Ban author"), once each.
+
+    The comments stay where they are: what to do with them is a decision of its own (approve,
+    reject, delete). A comment without an account has nobody to ban, and a reader banned
+    already keeps that ban; both are said rather than refused, as the queue says of comments
+    another moderator dealt with. Each ban is logged publicly with its reason, never the
+    comment's words; the reader is told the reason when they next try to write.
+    """
+    acting = check_can_moderate(moderator)
+    comments = (
+        Comment.objects.filter(pk__in=comment_ids).select_related("author").order_by("created")
+    )
+    outcomes: list[Outcome] = []
+    banned: dict[int, Ban] = {}
+    for comment in comments:
+        author = comment.author
+        if author is None:
+            outcomes.append(
+                Outcome(
+                    False,
+                    f"Comment #{comment.number} was written without an account: there is "
+                    "nobody to ban. Reject or delete it instead.",
+                    comment.state,
+                )
+            )
+            continue
+        if author.pk in banned:
+            continue
+        existing = active_ban_for(author)
+        if existing is not None:
+            outcomes.append(
+                Outcome(
+                    False,
+                    f"{author.username} is banned already ({ban_message(existing)}).",
+                    comment.state,
+                )
+            )
+            continue
+        check_can_ban(moderator=acting, user=author)
+        banned[author.pk] = ban_reader(user=author, moderator=acting, reason=reason, until=until)
+        how_long = f"until {timezone.localtime(until):%Y-%m-%d}" if until else "for good"
+        outcomes.append(
+            Outcome(
+                True,
+                f"You banned {author.username} {how_long}; they are told: "
+                f"{banned[author.pk].reason}",
+                comment.state,
+            )
+        )
+    if not outcomes:
+        outcomes.append(Outcome(False, "Those comments no longer exist; nothing to do."))
+    return outcomes
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -72,14 +74,23 @@ def _queue_page(
 
 
 def _confirm_page(
-    request: HttpRequest, *, comment_ids: list[int], action: str, post_to: str
+    request: HttpRequest,
+    *,
+    comment_ids: list[int],
+    action: str,
+    post_to: str,
+    error: str = "",
+    status: int = 200,
 ) -> HttpResponse | None:
-    """Without the queue's script (which offers Undo instead), removing asks first.
+    """Without the queue's script (which offers Undo instead), removing asks first; banning
+    always does, on this page, which asks the reason the reader will be told.
 
-    None when nothing is left to remove: the action then runs and says so.
+    None when nothing is left to act on (removed already, or written without an account to
+    ban): the action then runs and says so.
     """
     comments = selectors.comments_to_confirm(comment_ids)
-    if not comments:
+    banning = action == services.BAN_AUTHOR
+    if not comments or (banning and not any(comment.author_id for comment in comments)):
         return None
     return render(
         request,
@@ -87,15 +98,62 @@ def _confirm_page(
         {
             "comments": comments,
             "action": action,
+            "banning": banning,
+            "ban_days": services.BAN_DAYS,
+            "days": request.POST.get("days", str(services.BAN_DAYS[0])),
             "post_to": post_to,
             "next": request.POST.get("next", ""),
             "reason": request.POST.get("reason", ""),
+            "error": error,
         },
+        status=status,
     )
 
 
 def _needs_confirmation(request: HttpRequest, action: str) -> bool:
-    return action in services.DESTRUCTIVE_ACTIONS and "confirmed" not in request.POST
+    asks_first = action in services.DESTRUCTIVE_ACTIONS or action == services.BAN_AUTHOR
+    return asks_first and "confirmed" not in request.POST
+
+
+def _ban_until(request: HttpRequest) -> datetime | None:
+    """The end of a ban from the confirmation page's choice of days (0: for good)."""
+    raw = request.POST.get("days", "0")
+    days = int(raw) if raw.isdigit() else -1
+    if days not in services.BAN_DAYS:
+        raise InvalidInput("Choose how long the ban lasts.")
+    return timezone.now() + timedelta(days=days) if days else None
+
+
+def _act(request: HttpRequest, *, comment_ids: list[int], action: str) -> list[services.Outcome]:
+    """One of the queue's actions on the chosen comments: on the comments, or a ban of the
+    readers who wrote them."""
+    reason = request.POST.get("reason", "")
+    if action == services.BAN_AUTHOR:
+        return services.ban_comment_authors(
+            comment_ids=comment_ids,
+            moderator=request.user,
+            reason=reason,
+            until=_ban_until(request),
+        )
+    return services.moderate_comments(
+        comment_ids=comment_ids, moderator=request.user, action=action, reason=reason
+    )
+
+
+def _ask_again(
+    request: HttpRequest, error: InvalidInput, *, comment_ids: list[int], action: str, post_to: str
+) -> HttpResponse | None:
+    """A confirmed ban that lacked something (the reason): its page again, saying what."""
+    if action != services.BAN_AUTHOR:
+        return None
+    return _confirm_page(
+        request,
+        comment_ids=comment_ids,
+        action=action,
+        post_to=post_to,
+        error=error.message,
+        status=error.status,
+    )
 
 
 # What each bulk action of the spam folder may do: restore, or remove at once.
@@ -117,16 +175,21 @@ def queue(request: HttpRequest) -> HttpResponse:
             raise InvalidInput("Select at least one comment first.", code="nothing_selected")
         if _needs_confirmation(request, action):
             if as_json:
-                raise InvalidInput("Confirm removing comments first.", code="unconfirmed")
+                raise InvalidInput("Confirm this action first.", code="unconfirmed")
             confirm = _confirm_page(
                 request, comment_ids=ids, action=action, post_to=reverse("moderation:queue")
             )
             if confirm is not None:
                 return confirm
-        outcomes = services.moderate_comments(comment_ids=ids, moderator=moderator, action=action)
+        outcomes = _act(request, comment_ids=ids, action=action)
     except InvalidInput as error:
         if as_json:
             return _json_error(error)
+        again = _ask_again(
+            request, error, comment_ids=ids, action=action, post_to=reverse("moderation:queue")
+        )
+        if again is not None:
+            return again
         return _queue_page(request, moderator, error=error.message, status=error.status)
     if as_json:
         answers = [
@@ -186,13 +249,17 @@ def comment_action(request: HttpRequest, comment_id: int, action: str) -> HttpRe
         )
         if confirm is not None:
             return confirm
-    outcome = services.moderate_comment(
-        comment_id=comment_id,
-        moderator=request.user,
-        action=action,
-        reason=request.POST.get("reason", ""),
-    )
-    (messages.success if outcome.changed else messages.info)(request, outcome.message)
+    try:
+        outcomes = _act(request, comment_ids=[comment_id], action=action)
+    except InvalidInput as error:
+        again = _ask_again(
+            request, error, comment_ids=[comment_id], action=action, post_to=request.path
+        )
+        if again is None:
+            raise
+        return again
+    for outcome in outcomes:
+        (messages.success if outcome.changed else messages.info)(request, outcome.message)
     return _back(request, reverse("moderation:queue"))
 
 

@@ -15,43 +15,18 @@ from django.test import Client
 from django.urls import reverse
 
 from broadsheet.accounts.models import User
-from broadsheet.conftest import make_user
 from broadsheet.discussion.models import Comment, CommentState
-from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.errors import NotAllowed
 from broadsheet.guard.ratelimits import DAY, MODERATION, Window
 from broadsheet.moderation import services, views
 from broadsheet.moderation.models import ModerationAction
 from broadsheet.moderation.selectors import queue_shortcuts_enabled
-from broadsheet.publishing.models import Post
-from broadsheet.publishing.tests.factories import make_post
-from broadsheet.screening.models import ScreeningSettings
 
 pytestmark = pytest.mark.django_db
 
 QUEUE = "/moderation/queue/"
 SHORTCUTS = "/moderation/queue/shortcuts/"
 AS_SCRIPT = {"Accept": "application/json"}
-
-
-@pytest.fixture
-def post(editor: User) -> Post:
-    return make_post(editor, "Harbour dredging approved")
-
-
-@pytest.fixture
-def held(post: Post, reader: User) -> list[Comment]:
-    ScreeningSettings.objects.update_or_create(pk=1, defaults={"hold_first_comments": True})
-    first = make_comment(post, reader, "Silt will move downstream.", subject="Silt")
-    second = make_comment(post, make_user("newcomer"), "Buy followers now", subject="Deal")
-    assert {first.state, second.state} == {CommentState.HELD}
-    return [first, second]
-
-
-@pytest.fixture
-def signed_in(client: Client, moderator: User) -> Client:
-    client.force_login(moderator)
-    return client
 
 
 def states(comments: list[Comment]) -> list[str]:

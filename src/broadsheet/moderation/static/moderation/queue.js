@@ -9,6 +9,8 @@
 // - Rejecting and deleting show the comment as removed at once, with Undo, and are sent only
 //   when the undo time is over (the page's data-undo-seconds, never under 10). Undo needs
 //   nothing from the server: nothing was sent. Leaving the page sends what is waiting.
+// - Banning an author is left to the page: its button (or b) opens the server's
+//   confirmation page, which asks the reason the reader will be told.
 
 const MIN_UNDO_SECONDS = 10;
 const PAST = { approve: "approved", reject: "rejected as spam", delete: "deleted" };
@@ -253,9 +255,13 @@ if (queue) {
   };
 
   const act = (name) => {
-    const control = current && isLive(current) && current.querySelector(`[data-action="${name}"]`);
+    if (!current || !isLive(current)) {
+      say("Choose a comment first: j moves to the next one.");
+      return;
+    }
+    const control = current.querySelector(`[data-action="${name}"]`);
     if (control) control.click();
-    else say("Choose a comment first: j moves to the next one.");
+    else say(`Comment #${current.dataset.commentNumber} was written without an account: nobody to ban.`);
   };
 
   const openHelp = () => {
@@ -274,6 +280,7 @@ if (queue) {
     s: () => act("reject"),
     d: () => act("delete"),
     e: () => act("edit"),
+    b: () => act("ban"),
     u: undoLatest,
     "?": openHelp,
   };
@@ -315,7 +322,7 @@ if (queue) {
       items = liveItems().filter((item) => boxOf(item).checked);
       if (!items.length) return; // the server's page says what is missing
     }
-    if (!PAST[action]) return;
+    if (!PAST[action]) return; // a ban: the server's page asks the reason and to confirm
     event.preventDefault();
     if (selectAll) selectAll.checked = false;
     if (REMOVALS.has(action)) removeLater(items, action);
