@@ -19,6 +19,14 @@ from broadsheet.settings_rows import OneRowPerSite
 MAX_SUBJECT_LENGTH = 100  # a headline for the comment, as Scoop sites had
 MAX_COMMENT_LENGTH = 20_000  # about 3,000 words: a long argument, not a pasted document
 MAX_ANONYMOUS_NAME_LENGTH = 80
+DEFAULT_OVERFLOW_AFTER = 200  # a page of comments a reader can still scroll and a browser lay out
+
+
+class OverflowMode(models.TextChoices):
+    """How a thread past DiscussionSettings.overflow_after opens (Scoop's commentmode_overflow)."""
+
+    PAGINATED = "paginated", "Paginated: pages of whole sub-threads"
+    THREADED = "threaded", "Threaded: top-level comments in full, replies as one-line entries"
 
 
 class DiscussionSettings(OneRowPerSite):
@@ -36,6 +44,17 @@ class DiscussionSettings(OneRowPerSite):
     )
     top_level_comments_per_page = models.PositiveSmallIntegerField(
         default=0, help_text="Split big threads into pages of this many top-level comments. 0: off."
+    )
+    overflow_after = models.PositiveIntegerField(
+        default=DEFAULT_OVERFLOW_AFTER,
+        help_text="Past this many comments a thread opens in overflow mode. 0: never.",
+    )
+    overflow_mode = models.CharField(
+        max_length=10,
+        choices=OverflowMode.choices,
+        default=OverflowMode.PAGINATED,
+        help_text="Paginated: pages of up to that many comments, a sub-thread never split. "
+        "Threaded: replies shown as one-line entries unless the reader chose a display.",
     )
     hide_below_average = models.FloatField(
         default=1.0, help_text="Hide comments whose average rating falls below this…"
