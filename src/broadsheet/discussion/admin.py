@@ -21,7 +21,10 @@ class DiscussionSettingsAdmin(OneRowPerSiteAdmin):
                 ]
             },
         ),
-        ("Big threads", {"fields": ["top_level_comments_per_page"]}),
+        (
+            "Big threads",
+            {"fields": ["overflow_after", "overflow_mode", "top_level_comments_per_page"]},
+        ),
         (
             "Hiding by readers' ratings",
             {"fields": ["hide_below_average", "hide_min_ratings", "show_hidden_to_readers"]},

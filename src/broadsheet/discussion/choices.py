@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from broadsheet.discussion.display import DisplayMode
+from broadsheet.discussion.models import DiscussionSettings, OverflowMode
 from broadsheet.discussion.tree import SortOrder
 
 DEFAULT_DISPLAY = DisplayMode.NESTED
@@ -49,9 +50,24 @@ def saved_choice(request: HttpRequest) -> tuple[DisplayMode | None, SortOrder | 
 RATING_ORDERS = {SortOrder.HIGHEST, SortOrder.LOWEST}
 
 
-def thread_view_for(request: HttpRequest, *, ratings: bool = True) -> ThreadView:
-    """The reader's view of a thread; on a site without ratings, the orders by rating fall
-    back to the default."""
+def default_display_for(settings: DiscussionSettings, comment_count: int) -> DisplayMode:
+    """The display a reader who has chosen none gets: threaded (replies as one-line entries)
+    for a thread past the site's overflow size in the threaded overflow mode, as Scoop's
+    commentmode_overflow did; otherwise the usual default."""
+    if (
+        settings.overflow_mode == OverflowMode.THREADED
+        and 0 < settings.overflow_after < comment_count
+    ):
+        return DisplayMode.THREADED
+    return DEFAULT_DISPLAY
+
+
+def thread_view_for(
+    request: HttpRequest, *, ratings: bool = True, default_display: DisplayMode = DEFAULT_DISPLAY
+) -> ThreadView:
+    """The reader's view of a thread: the URL's choice, else their saved one, else the
+    default (default_display_for a big thread). On a site without ratings, the orders by
+    rating fall back to the default."""
     url_display = _display(request.GET.get("display"))
     url_sort = _sort(request.GET.get("sort"))
     saved_display, saved_sort = saved_choice(request)
@@ -59,7 +75,7 @@ def thread_view_for(request: HttpRequest, *, ratings: bool = True) -> ThreadView
     if not ratings and sort in RATING_ORDERS:
         sort = DEFAULT_SORT
     return ThreadView(
-        display=url_display or saved_display or DEFAULT_DISPLAY,
+        display=url_display or saved_display or default_display,
         sort=sort,
         from_url=bool(url_display or url_sort),
     )

@@ -27,6 +27,14 @@ validate_author_url = URLValidator(
     schemes=AUTHOR_URL_SCHEMES,
     message="Give your web site's address, starting with http:// or https://.",
 )
+DEFAULT_OVERFLOW_AFTER = 200  # a page of comments a reader can still scroll and a browser lay out
+
+
+class OverflowMode(models.TextChoices):
+    """How a thread past DiscussionSettings.overflow_after opens (Scoop's commentmode_overflow)."""
+
+    PAGINATED = "paginated", "Paginated: pages of whole sub-threads"
+    THREADED = "threaded", "Threaded: top-level comments in full, replies as one-line entries"
 
 
 class DiscussionSettings(OneRowPerSite):
@@ -44,6 +52,17 @@ class DiscussionSettings(OneRowPerSite):
     )
     top_level_comments_per_page = models.PositiveSmallIntegerField(
         default=0, help_text="Split big threads into pages of this many top-level comments. 0: off."
+    )
+    overflow_after = models.PositiveIntegerField(
+        default=DEFAULT_OVERFLOW_AFTER,
+        help_text="Past this many comments a thread opens in overflow mode. 0: never.",
+    )
+    overflow_mode = models.CharField(
+        max_length=10,
+        choices=OverflowMode.choices,
+        default=OverflowMode.PAGINATED,
+        help_text="Paginated: pages of up to that many comments, a sub-thread never split. "
+        "Threaded: replies shown as one-line entries unless the reader chose a display.",
     )
     hide_below_average = models.FloatField(
         default=1.0, help_text="Hide comments whose average rating falls below this…"

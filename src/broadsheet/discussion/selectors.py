@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Value
@@ -14,9 +13,11 @@ from broadsheet.discussion.models import (
     Comment,
     CommentState,
     DiscussionSettings,
+    OverflowMode,
     Rating,
     thread_look,
 )
+from broadsheet.discussion.paging import page_holding, starts_by_budget, starts_by_count
 from broadsheet.discussion.tree import (
     CommentNode,
     CommentRow,
@@ -25,6 +26,7 @@ from broadsheet.discussion.tree import (
     root_index_of,
     row_sort_key,
     sort_tree,
+    subthread_size,
 )
 from broadsheet.publishing.models import Post, SiteSettings
 
@@ -115,6 +117,29 @@ class ThreadPage:
     total_shown: int
     own_ratings: dict[int, int] = field(default_factory=dict)
     first_number: int = 1  # the list position of the page's first top-level comment
+    overflow: bool = False  # paged because the thread passed DiscussionSettings.overflow_after
+
+
+def _page_starts(
+    roots: list[CommentNode], *, per_page: int, discussion: DiscussionSettings | None
+) -> tuple[list[int], bool]:
+    """Where each page starts among the sorted roots, and whether overflow paged the thread.
+
+    An explicit per_page wins. Otherwise a thread of more than the site's overflow_after
+    comments, in the paginated overflow mode, gets pages of whole sub-threads of at most that
+    many comments (flat mode: that many comments, each root being one comment).
+    """
+    if per_page > 0:
+        return starts_by_count(len(roots), per_page), False
+    if discussion is None or discussion.overflow_mode != OverflowMode.PAGINATED:
+        return [0], False
+    budget = discussion.overflow_after
+    if budget <= 0:
+        return [0], False
+    sizes = [subthread_size(root) for root in roots]
+    if sum(sizes) <= budget:
+        return [0], False
+    return starts_by_budget(sizes, budget), True
 
 
 def thread_page(
@@ -138,7 +163,9 @@ def thread_page(
     (DiscussionSettings.show_hidden_to_readers).
 
     With per_page set, pages hold that many top-level comments (flat mode: that many
-    comments); a comment_id picks the page that holds that comment.
+    comments). Without, a thread past discussion.overflow_after comments in the paginated
+    overflow mode is split into pages of whole sub-threads (see paging.py). A comment_id
+    picks the page that holds that comment, however deep in its sub-thread.
     """
     rows = thread_rows(
         post=post,
@@ -158,18 +185,16 @@ def thread_page(
         roots = [CommentNode(row) for row in rows_in_order]
     else:
         roots = sort_tree(roots, sort)
-    page_count = first_number = 1
-    if per_page > 0 and roots:
-        page_count = math.ceil(len(roots) / per_page)
-        if comment_id is not None:
-            index = root_index_of(roots, comment_id)
-            if index is not None:
-                page_number = index // per_page + 1
-        page_number = min(max(page_number, 1), page_count)
-        first_number = (page_number - 1) * per_page + 1
-        roots = roots[first_number - 1 : page_number * per_page]
-    else:
-        page_number = 1
+    starts, overflow = _page_starts(roots, per_page=per_page, discussion=discussion)
+    page_count = len(starts)
+    if comment_id is not None and page_count > 1:
+        index = root_index_of(roots, comment_id)
+        if index is not None:
+            page_number = page_holding(starts, index)
+    page_number = min(max(page_number, 1), page_count)
+    start = starts[page_number - 1]
+    end = starts[page_number] if page_number < page_count else len(roots)
+    roots = roots[start:end]
     arrangement = arrange(roots, display, sort)
     own: dict[int, int] = {}
     account = signed_in(viewer)
@@ -187,7 +212,8 @@ def thread_page(
         page_count=page_count,
         total_shown=len(rows),
         own_ratings=own,
-        first_number=first_number,
+        first_number=start + 1,
+        overflow=overflow,
     )
 
 

@@ -116,6 +116,17 @@ def sort_tree(roots: list[CommentNode], order: SortOrder) -> list[CommentNode]:
     return roots
 
 
+def subthread_size(root: CommentNode) -> int:
+    """How many comments a top-level comment and all its replies make."""
+    size = 0
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        size += 1
+        stack.extend(node.children)
+    return size
+
+
 def root_index_of(roots: list[CommentNode], comment_id: int) -> int | None:
     """The position of the top-level comment whose sub-thread holds comment_id."""
     for index, root in enumerate(roots):
