@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver
 
 from broadsheet.guard.gate import guarded_write
 from broadsheet.guard.ratelimits import ADMIN_WRITE, LOGIN, LOGOUT, RateLimit
+from broadsheet.page_versions import move_site_token
 
 # The admin's own log-in and log-out count with the site's (django-axes locks both alike).
 LIMITS_BY_NAME: dict[str, RateLimit] = {"login": LOGIN, "logout": LOGOUT}
@@ -33,6 +39,20 @@ def _guarded(patterns: list[URLResolver | URLPattern]) -> list[URLResolver | URL
             )
             continue
         limit = LIMITS_BY_NAME.get(pattern.name or "", ADMIN_WRITE)
-        view = guarded_write(limit)(pattern.callback)
+        view = guarded_write(limit)(_moving_page_versions(pattern.callback))
         guarded.append(URLPattern(pattern.pattern, view, pattern.default_args, pattern.name))
     return guarded
+
+
+def _moving_page_versions(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A write the admin took (a section, a setting, a person, a post) may change what any page
+    shows: it moves the site's version token, so no cached page outlives it."""
+
+    @wraps(view)
+    def moving(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        if request.method == "POST" and response.status_code < 400:
+            move_site_token()
+        return response
+
+    return moving

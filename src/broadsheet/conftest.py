@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -54,11 +55,16 @@ def admin_user(db: None) -> User:
 
 
 @pytest.fixture
-def page_queries(client: Client) -> Callable[[str], list[str]]:
-    """GET a page (after one warm-up request) and return the SQL it ran, for query-count pins."""
+def page_queries(client: Client) -> Callable[..., list[str]]:
+    """GET a page (after one warm-up request) and return the SQL it ran, for query-count pins.
 
-    def run(url: str) -> list[str]:
+    The page cache is emptied before the measured request, so that it is rendered (what a
+    change costs); `cached=True` measures a request the page cache answers."""
+
+    def run(url: str, *, cached: bool = False) -> list[str]:
         assert client.get(url).status_code == 200
+        if not cached:
+            cache.clear()
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return [query["sql"] for query in captured.captured_queries]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
 from broadsheet import conftest as cast
@@ -160,3 +160,15 @@ def editor_login(site_url: str) -> Login:
         check_password_strength=False,
     )
     return Login(username=user.username, password=PASSWORD)
+
+
+@pytest.fixture
+def open_rating() -> Callable[[Locator, str], Locator]:
+    """Opens the page's one rating form under a comment, by the comment's Rate link, and gives
+    the form's list of values. `which` is how the page names the comment ("comment #1")."""
+
+    def under(article: Locator, which: str) -> Locator:
+        article.get_by_role("link", name=f"Rate {which}").click()
+        return article.get_by_label(f"Your rating of {which}")
+
+    return under

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from broadsheet.accounts.roles import Role
 from broadsheet.conftest import make_user
@@ -14,7 +14,10 @@ from broadsheet.publishing.services import create_post
 
 
 def test_three_trusted_readers_rating_0_hide_a_comment_from_anonymous_visitors(
-    log_in: Callable[..., None], fresh_page: Callable[..., Page], site_url: str
+    log_in: Callable[..., None],
+    fresh_page: Callable[..., Page],
+    site_url: str,
+    open_rating: Callable[..., Locator],
 ) -> None:
     post = create_post(
         editor=make_user("ed_editor", Role.EDITOR),
@@ -37,7 +40,7 @@ def test_three_trusted_readers_rating_0_hide_a_comment_from_anonymous_visitors(
         page.wait_for_load_state("load")  # thread.js (a module) has run: Rate asks first
 
         article = page.locator(f"article#comment-{comment.pk}")
-        select = article.get_by_label("Rate comment #1")
+        select = open_rating(article, "comment #1")
         expect(select.locator("option[value='0']")).to_have_text("0 (hide)")
         page.evaluate("window.stillTheSamePage = true")
         select.select_option("0")

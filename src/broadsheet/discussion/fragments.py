@@ -48,19 +48,24 @@ def fragment_key_for(site: SiteSettings, look: ThreadLook) -> str:
     return hashlib.sha1(signature.encode(), usedforsecurity=False).hexdigest()
 
 
-@lru_cache(maxsize=2)
 def fragment_templates_digest(env: Environment) -> str:
-    """A hash of the source of the fragment templates and of every template they pull in.
+    """A hash of the source of the fragment templates and of every template they pull in."""
+    return templates_digest(env, (FRAGMENT_TEMPLATE, LINE_TEMPLATE))
+
+
+@lru_cache(maxsize=8)
+def templates_digest(env: Environment, roots: tuple[str, ...]) -> str:
+    """A hash of the source of the templates named and of every template they pull in.
 
     Sources come from the environment's loader, so a template a site's theme overrides is the
-    one hashed: changing a template, or installing a theme, renders every stored fragment again
-    when it is next read. Cached per environment, which lives as long as the process: templates
-    do not change while a site runs (a deploy restarts it).
+    one hashed: changing a template, or installing a theme, renders every stored fragment (and
+    cached page) again when it is next read. Cached per environment, which lives as long as
+    the process: templates do not change while a site runs (a deploy restarts it).
     """
     if env.loader is None:
         raise RuntimeError("The Jinja2 environment has no loader to read templates from.")
     digest = hashlib.sha256()
-    pending, seen = [FRAGMENT_TEMPLATE, LINE_TEMPLATE], set[str]()
+    pending, seen = list(roots), set[str]()
     while pending:
         name = pending.pop(0)
         if name in seen:
@@ -69,7 +74,7 @@ def fragment_templates_digest(env: Environment) -> str:
         try:
             source, filename, _ = env.loader.get_source(env, name)
         except TemplateNotFound:
-            # `{% include … ignore missing %}`: its absence is part of what the fragment shows.
+            # `{% include … ignore missing %}`: its absence is part of what the page shows.
             digest.update(f"{name}\0(missing)\0".encode())
             continue
         digest.update(f"{name}\0{source}\0".encode())
@@ -131,6 +136,7 @@ def row_of(comment: Comment) -> CommentRow:
         reply_count=comment.reply_count,
         language=comment.language,
         author_display=account.display_name if account else None,
+        author_url=comment.author_url,
     )
 
 

@@ -18,6 +18,7 @@ from broadsheet.changes import (
     ThreadRecounted,
 )
 from broadsheet.discussion.models import Comment, ThreadState
+from broadsheet.page_versions import move_site_token, move_thread_token
 
 ThreadChange = (
     CommentsPosted
@@ -34,10 +35,15 @@ ThreadChange = (
 
 
 def move_thread_version(change: ThreadChange) -> None:
-    """Anything that changes what the post's page shows moves its thread's version on, which
-    keys the cached pages of the thread."""
+    """Anything that changes what the post's page shows moves its thread's version on: the
+    count in the database, and the token in the shared cache that keys the cached pages
+    (broadsheet.page_versions). A post coming out, changing or going away also changes its
+    neighbours' previous/next links and the lists, so it moves the site's token."""
     if not ThreadState.objects.filter(post_id=change.post_id).update(version=F("version") + 1):
         ThreadState.objects.get_or_create(post_id=change.post_id, defaults={"version": 1})
+    move_thread_token(change.post_id)
+    if isinstance(change, PostPublished | PostEdited | PostUnpublished):
+        move_site_token()
 
 
 def show_new_display_name(change: DisplayNameChanged) -> None:
@@ -50,3 +56,4 @@ def show_new_display_name(change: DisplayNameChanged) -> None:
     ThreadState.objects.filter(
         Q(post__comments__author_id=change.user_id) | Q(post__authors=change.user_id)
     ).update(version=F("version") + 1)
+    move_site_token()  # the name shows in bylines, comment heads and lists everywhere

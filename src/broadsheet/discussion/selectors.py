@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import Q, Value
+from django.utils import timezone
 
 from broadsheet.accounts.permissions import Actor, is_moderator, is_trusted, signed_in
 from broadsheet.discussion.display import Arrangement, DisplayMode, arrange
@@ -50,6 +52,7 @@ ROW_FIELDS = (
     "fragment_key",
     "language",
     "author__display_name",
+    "author_url",
 )  # fmt: skip, in the order of CommentRow's fields
 # A page shows the stored fragments, the API the sanitized body: each reads only its own.
 PAGE_FIELDS = tuple(Value("") if name == "body_html" else name for name in ROW_FIELDS)
@@ -215,6 +218,42 @@ def thread_page(
         first_number=start + 1,
         overflow=overflow,
     )
+
+
+def holds_comment_of(*, post: Post, viewer: Actor) -> bool:
+    """Whether the viewer has a comment held for review in this thread (which only they see)."""
+    account = signed_in(viewer)
+    return (
+        account is not None
+        and Comment.objects.filter(
+            post=post, author_id=account.pk, state=CommentState.HELD
+        ).exists()
+    )
+
+
+def reader_parts(*, post: Post, viewer: Actor, edit_minutes: int) -> dict[str, object]:
+    """What a signed-in reader's page adds to the shared thread: their ratings, their own
+    comments and which of those they may still edit. Two queries."""
+    account = signed_in(viewer)
+    if account is None:
+        return {"signed_in": False}
+    own_ratings = dict(
+        Rating.objects.filter(comment__post=post, rater=account).values_list("comment_id", "value")
+    )
+    cutoff = timezone.now() - timedelta(minutes=edit_minutes)
+    own = list(
+        Comment.objects.filter(post=post, author_id=account.pk)
+        .exclude(state=CommentState.DELETED)
+        .values_list("id", "created")
+    )
+    return {
+        "signed_in": True,
+        "moderator": is_moderator(viewer),
+        "trusted": is_trusted(viewer),
+        "own_ratings": {str(comment_id): value for comment_id, value in own_ratings.items()},
+        "own_comments": [comment_id for comment_id, _ in own],
+        "editable": [comment_id for comment_id, created in own if created >= cutoff],
+    }
 
 
 def comment_for_post(*, post: Post, comment_id: int, viewer: Actor) -> Comment | None:

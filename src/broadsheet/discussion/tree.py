@@ -42,6 +42,7 @@ class CommentRow:
     fragment_key: str = ""
     language: str = ""  # BCP 47, "" when it could not be told (languages.py)
     author_display: str | None = None  # the account's display name, "" or None: none set
+    author_url: str = ""  # an anonymous commenter's web site (http or https, checked on write)
     parent_number: int | None = None
     parent_author: str = ""
 

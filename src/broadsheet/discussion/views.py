@@ -10,14 +10,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from broadsheet.accounts.permissions import can_edit_posts, is_moderator, is_trusted
-from broadsheet.discussion import selectors, services
-from broadsheet.discussion.choices import CHOICE_COOKIE, CHOICE_COOKIE_AGE, thread_view_for
+from broadsheet.discussion import page_cache, selectors, services
+from broadsheet.discussion.choices import (
+    CHOICE_COOKIE,
+    CHOICE_COOKIE_AGE,
+    ThreadView,
+    default_display_for,
+    thread_view_for,
+)
 from broadsheet.discussion.display import DISPLAY_LABELS, SORT_LABELS
 from broadsheet.discussion.forms import CommentForm, EditCommentForm
 from broadsheet.discussion.fragments import derived_subject, render_fragment
@@ -26,6 +34,7 @@ from broadsheet.discussion.models import (
     Comment,
     CommentState,
     DiscussionSettings,
+    Rating,
     ThreadLook,
     ThreadState,
     thread_look,
@@ -37,7 +46,7 @@ from broadsheet.guard.honeypot import COMMENT_FORM, HoneypotForm
 from broadsheet.guard.ratelimits import COMMENT, COMMENT_DELETE, COMMENT_EDIT, RATING, THREAD_STATE
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.embeds import parse_video_url
-from broadsheet.publishing.models import Post
+from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import site_settings_of
 
 
@@ -61,25 +70,44 @@ def _page_response(
     preview_html: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The post page. An anonymous reader's whole page comes from the page cache when it can;
+    everyone else's is rendered around the cached thread (page_cache.py)."""
     site = site_settings_of(request)
     settings = DiscussionSettings.current()
     look = thread_look(post, settings)
-    view = thread_view_for(request, ratings=look.show_ratings)
-    thread = selectors.thread_page(
-        post=post,
-        viewer=request.user,
-        display=view.display,
-        sort=view.sort,
-        per_page=settings.top_level_comments_per_page,
-        page_number=_int_or_none(request.GET.get("page")) or 1,
-        comment_id=_int_or_none(request.GET.get("comment")),
-        site=site,
-        discussion=settings,
-        hidden_as_placeholders=settings.show_hidden_to_readers,
+    view = thread_view_for(
+        request,
+        ratings=look.show_ratings,
+        default_display=default_display_for(settings, post.comment_count),
     )
     closed_reason = services.comments_closed_reason(post=post, settings=settings)
-    anonymous_allowed = settings.allow_anonymous_comments
-    can_write = closed_reason is None and (request.user.is_authenticated or anonymous_allowed)
+    user = request.user
+    can_write = closed_reason is None and (
+        user.is_authenticated or settings.allow_anonymous_comments
+    )
+    page_number = _int_or_none(request.GET.get("page")) or 1
+    comment_id = _int_or_none(request.GET.get("comment"))
+    # Everything but the reader that the thread's HTML depends on (page_cache.page_key).
+    parts = (
+        view.display.value,
+        view.sort.value,
+        f"comment {comment_id}" if comment_id else f"page {page_number}",
+        closed_reason is None,
+        page_cache.settings_digest(site, settings),
+    )
+    whole_page = (
+        request.method in ("GET", "HEAD")
+        and status == 200
+        and form is None
+        and not can_write  # a form carries its reader's CSRF token
+        and not user.is_authenticated
+        and not page_cache.has_pending_messages(request)
+    )
+    if whole_page:
+        key, changed = page_cache.page_key("page", post.pk, *parts)
+        stored = page_cache.load(key)
+        if stored is not None:
+            return _remember_choice(request, view, page_cache.respond(request, stored, hit=True))
     if form is None and can_write:
         form = _comment_form(
             request, look, initial={"parent": _int_or_none(request.GET.get("reply"))}
@@ -91,7 +119,18 @@ def _page_response(
     reply_to = None
     parent_id = _int_or_none(form["parent"].value()) if form is not None else None
     if parent_id:
-        reply_to = selectors.comment_for_post(post=post, comment_id=parent_id, viewer=request.user)
+        reply_to = selectors.comment_for_post(post=post, comment_id=parent_id, viewer=user)
+    thread_html = _thread_html(
+        request,
+        post,
+        view=view,
+        page_number=page_number,
+        comment_id=comment_id,
+        site=site,
+        settings=settings,
+        comments_open=closed_reason is None,
+        parts=parts,
+    )
     response = render(
         request,
         "discussion/post_page.html",
@@ -100,24 +139,85 @@ def _page_response(
             "neighbours": publishing_selectors.neighbours(post),
             "video": video,
             "is_preview": not publishing_selectors.is_visible(post),
-            "thread": thread,
-            "display_labels": DISPLAY_LABELS,
-            "sort_labels": SORT_LABELS,
+            "thread_html": thread_html,
             "closed_reason": closed_reason,
             "form": form if can_write else None,
             "honeypot": honeypot or HoneypotForm(guarding=COMMENT_FORM),
             "preview_html": preview_html,
             "reply_to": reply_to,
-            "is_moderator": is_moderator(request.user),
-            "sees_hidden": selectors.sees_hidden_comments(request.user),
-            "viewer_trusted": is_trusted(request.user),
-            "can_close": can_edit_posts(request.user),
-            "edit_minutes": settings.comment_edit_minutes,
+            "is_moderator": is_moderator(user),
+            "viewer_trusted": is_trusted(user),
+            "can_close": can_edit_posts(user),
             "blog": look.blog,
             "show_ratings": look.show_ratings,
         },
         status=status,
     )
+    if whole_page and response.status_code == 200:
+        stored = page_cache.store(key, response, changed)
+        response = page_cache.respond(request, stored, hit=False)
+    return _remember_choice(request, view, response)
+
+
+def _thread_html(
+    request: HttpRequest,
+    post: Post,
+    *,
+    view: ThreadView,
+    page_number: int,
+    comment_id: int | None,
+    site: SiteSettings,
+    settings: DiscussionSettings,
+    comments_open: bool,
+    parts: tuple[object, ...],
+) -> str:
+    """The thread's heading, comments and page links: from the cache, or rendered and kept,
+    for every reader who sees what an anonymous one sees; rendered for the others."""
+    viewer = request.user
+    own_view = selectors.sees_hidden_comments(viewer) or selectors.holds_comment_of(
+        post=post, viewer=viewer
+    )
+    key = ""
+    if not own_view:
+        key, _ = page_cache.page_key("thread", post.pk, *parts)
+        cached = page_cache.load_text(key)
+        if cached is not None:
+            return cached
+    look = thread_look(post, settings)
+    thread = selectors.thread_page(
+        post=post,
+        viewer=viewer if own_view else AnonymousUser(),
+        display=view.display,
+        sort=view.sort,
+        per_page=settings.top_level_comments_per_page,
+        page_number=page_number,
+        comment_id=comment_id,
+        site=site,
+        discussion=settings,
+        hidden_as_placeholders=settings.show_hidden_to_readers,
+    )
+    html = render_to_string(
+        page_cache.THREAD_TEMPLATE,
+        {
+            "post": post,
+            "thread": thread,
+            "display_labels": DISPLAY_LABELS,
+            "sort_labels": SORT_LABELS,
+            "sees_hidden": own_view and selectors.sees_hidden_comments(viewer),
+            "comments_open": comments_open,
+            "blog": look.blog,
+            "show_ratings": look.show_ratings,
+        },
+    )
+    if key:
+        page_cache.store_text(key, html)
+    return html
+
+
+def _remember_choice(
+    request: HttpRequest, view: ThreadView, response: HttpResponse
+) -> HttpResponse:
+    """A display or order chosen in the address is kept: on the account, or in a cookie."""
     if view.from_url:
         if request.user.is_authenticated:
             services.save_display_preferences(
@@ -264,6 +364,7 @@ def _preview_fragment(
             chosen=data["language"], subject=typed_subject, body_html=body_html
         ),
         author_display=getattr(user, "display_name", None),
+        author_url="" if user.is_authenticated else data.get("url") or "",
     )
     return render_fragment(row, site_settings_of(request), thread_look(post)) + "</article>"
 
@@ -371,3 +472,88 @@ def set_comments_open(request: HttpRequest, slug: str) -> HttpResponse:
     services.set_comments_open(post=post, user=request.user, is_open=is_open)
     messages.success(request, "Comments are open again." if is_open else "Comments are closed.")
     return HttpResponseRedirect(post.get_absolute_url() + "#comments")
+
+
+@require_http_methods(["GET", "HEAD"])
+def reader_state(request: HttpRequest, slug: str) -> JsonResponse:
+    """The signed-in reader's own parts of a post page, for thread.js to lay over the cached
+    thread: their ratings, their comments, which of those they may still edit."""
+    post = publishing_selectors.post_for_reader(slug=slug, user=request.user)
+    settings = DiscussionSettings.current()
+    parts = selectors.reader_parts(
+        post=post, viewer=request.user, edit_minutes=settings.comment_edit_minutes
+    )
+    response = JsonResponse(parts)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD"])
+def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """One comment with every control its reader may use (reply, rate, flag, edit, delete):
+    where the thread's Reply and Rate links lead without JavaScript, and a permalink."""
+    comment = selectors.comment_seen_by(viewer=request.user, comment_id=comment_id)
+    if comment is None:
+        raise services.no_such_comment(comment_id)
+    post = comment.post
+    if not publishing_selectors.is_visible(post) and not can_edit_posts(request.user):
+        raise services.no_such_comment(comment_id)
+    site = site_settings_of(request)
+    settings = DiscussionSettings.current()
+    look = thread_look(post, settings)
+    user = request.user
+    closed_reason = services.comments_closed_reason(post=post, settings=settings)
+    can_reply = (
+        closed_reason is None
+        and comment.state == CommentState.VISIBLE
+        and (user.is_authenticated or settings.allow_anonymous_comments)
+    )
+    own = user.is_authenticated and comment.author_id == user.pk
+    rateable = {CommentState.VISIBLE}
+    if is_trusted(user):
+        rateable.add(CommentState.HIDDEN)
+    can_rate = look.show_ratings and user.is_authenticated and not own and comment.state in rateable
+    own_rating = None
+    if can_rate:
+        own_rating = (
+            Rating.objects.filter(comment=comment, rater_id=user.pk)
+            .values_list("value", flat=True)
+            .first()
+        )
+    try:
+        services.check_can_edit_comment(user=user, comment=comment, settings=settings)
+        can_edit = True
+    except BroadsheetError:
+        can_edit = False
+    try:
+        services.check_can_delete_comment(user=user, comment=comment)
+        can_delete = comment.state != CommentState.DELETED
+    except BroadsheetError:
+        can_delete = False
+    row = selectors.comment_row(comment_id=comment.pk)
+    assert row is not None  # just read
+    form = _comment_form(request, look, initial={"parent": comment.pk}) if can_reply else None
+    return render(
+        request,
+        "discussion/comment_page.html",
+        {
+            "post": post,
+            "comment": comment,
+            "comment_html": render_fragment(row, site, look) + "</article>",
+            "parent": comment.parent if comment.parent_id else None,
+            "closed_reason": closed_reason,
+            "form": form,
+            "honeypot": HoneypotForm(guarding=COMMENT_FORM),
+            "reply_to": comment,
+            "preview_html": "",
+            "blog": look.blog,
+            "can_rate": can_rate,
+            "own_rating": own_rating,
+            "viewer_trusted": is_trusted(user),
+            "can_flag": user.is_authenticated
+            and not own
+            and comment.state in (CommentState.VISIBLE, CommentState.HIDDEN),
+            "can_edit": can_edit,
+            "can_delete": can_delete,
+        },
+    )

@@ -134,6 +134,13 @@ def _validate_and_render(post: Post) -> list[str]:
     return warnings
 
 
+EDITED_POST_COLUMNS = [
+    field.name
+    for field in Post._meta.concrete_fields
+    if not field.primary_key and field.name != "comment_count"
+]
+
+
 @transaction.atomic
 def save_post(
     *,
@@ -153,7 +160,12 @@ def save_post(
     )
     warnings = _validate_and_render(post)
     post.slug = unique_slug(wanted=post.slug, title=post.title, exclude_post_id=post.pk)
-    post.save()
+    if post.pk is None:
+        post.save()
+    else:
+        # Not the comment count: comments arrive while an editor has the post open, and the
+        # count the form loaded would overwrite the ones counted since (discussion.count_visible).
+        post.save(update_fields=EDITED_POST_COLUMNS)
     if authors is not None:
         post.authors.set(list(authors) or [account])
     elif not post.authors.exists():

@@ -136,7 +136,7 @@ def test_serve_starts_the_worker_and_one_ctrl_c_stops_both(migrated_env):
         text=True,
     )
     try:
-        assert wait_for(lambda: listening(port), 60)
+        assert wait_for(lambda: listening(port), 180)  # it fits the first spam model first
         # The worker stores the seed model when it starts, so that no web process fits it.
         assert wait_for(lambda: count_rows(migrated_env, "SpamModel") == 1, 120)
         server.send_signal(signal.SIGINT)

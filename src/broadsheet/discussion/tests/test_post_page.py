@@ -192,15 +192,19 @@ def test_rating_ones_own_comment_is_refused(client, post, reader):
     assert "cannot rate your own comment" in response.content.decode()
 
 
-def test_authors_edit_and_delete_their_comment(client, post, reader, editor):
+def test_authors_edit_and_delete_their_comment(
+    client, post, reader, editor, django_capture_on_commit_callbacks
+):
     comment = make_comment(post, reader, "original")
     make_comment(post, editor, parent=comment)
     client.force_login(reader)
-    client.post(f"/comments/{comment.pk}/edit/", {"subject": "Fixed", "body": "corrected"})
+    with django_capture_on_commit_callbacks(execute=True):  # as a commit would: pages move on
+        client.post(f"/comments/{comment.pk}/edit/", {"subject": "Fixed", "body": "corrected"})
     html = page_of(client, post.get_absolute_url())
     assert "corrected" in html
     assert ">edited</span>" in html
-    client.post(f"/comments/{comment.pk}/delete/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/comments/{comment.pk}/delete/")
     html = page_of(client, post.get_absolute_url())
     assert "[deleted]" in html
     assert "corrected" not in html

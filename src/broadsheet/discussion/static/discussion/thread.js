@@ -354,20 +354,40 @@ function confirmHide(which) {
 
 // ---------------------------------------------------------------- ratings
 
+// The page holds one rating form (the thread carries none per comment): a comment's Rate
+// link brings it under that comment. Without this script the link opens the comment's own
+// page, which has its own form.
+const readerState = { ownRatings: {}, loaded: false };
+
+// "Rate (yours: 4)": the link keeps its name, so the reader finds it where it was.
+function rateLinkText(link, value) {
+  let own = link.querySelector(".comment__own-rating");
+  if (value === undefined || value === null) {
+    own?.remove();
+    return;
+  }
+  if (!own) {
+    own = document.createElement("span");
+    own.className = "comment__own-rating";
+    link.append(own);
+  }
+  own.textContent = ` (yours: ${value})`;
+}
+
 function enhanceRateForm(form) {
   const select = form.querySelector("select[name=value]");
   if (!select) return;
-  const commentId = form.dataset.commentId;
-  // The JSON API's address for this comment's rating (api.py), unless the markup gives one.
-  const ratingUrl = form.dataset.ratingUrl || `/api/comments/${commentId}/rating`;
-  let saved = select.value; // what the server holds, to go back to when a change fails
+  let commentId = "";
+  let ratingUrl = "";
+  let opener = null; // the Rate link the form answers
+  let saved = ""; // what the server holds, to go back to when a change fails
   let latest = 0; // answers to earlier requests arrive late: only the last one counts
 
   const error = document.createElement("span");
   error.className = "rate-form__error";
   error.setAttribute("role", "alert");
   error.hidden = true;
-  form.after(error);
+  form.append(error);
 
   function showError(text) {
     error.textContent = text;
@@ -384,6 +404,36 @@ function enhanceRateForm(form) {
     } else if (!present && existing) {
       existing.remove();
     }
+  }
+
+  function describe(article) {
+    const number = commentNumber(article);
+    if (number) return `comment #${number}`;
+    const author = article?.querySelector(".comment__author")?.textContent.trim();
+    return author ? `${author}’s comment` : "the comment";
+  }
+
+  function open(link) {
+    const article = commentArticle(link.dataset.commentId);
+    if (!article) return;
+    commentId = link.dataset.commentId;
+    ratingUrl = `/api/comments/${commentId}/rating`;
+    form.action = link.href.replace(/#.*$/, "").replace(/\/$/, "/rate/");
+    opener = link;
+    const own = readerState.ownRatings[commentId];
+    saved = own === undefined ? "" : String(own);
+    select.value = saved;
+    setClearOption(own !== undefined);
+    showError("");
+    form.querySelector(".rate-form__label").textContent = `Your rating of ${describe(article)}`;
+    (link.closest(".comment__actions") || article).after(form);
+    form.hidden = false;
+    select.focus();
+  }
+
+  function close({ focus = true } = {}) {
+    form.hidden = true;
+    if (focus) opener?.focus();
   }
 
   async function send() {
@@ -428,9 +478,12 @@ function enhanceRateForm(form) {
     }
     if (request !== latest) return;
     saved = clearing ? "" : value;
+    if (clearing) delete readerState.ownRatings[commentId];
+    else readerState.ownRatings[commentId] = Number(value);
     select.value = saved;
     setClearOption(!clearing);
-    const article = commentArticle(commentId) || form.closest(".comment");
+    if (opener) rateLinkText(opener, readerState.ownRatings[commentId]);
+    const article = commentArticle(commentId);
     const shown = article?.querySelector("[data-rating]");
     const text = ratingText(result.rating);
     if (shown) shown.textContent = text;
@@ -440,12 +493,6 @@ function enhanceRateForm(form) {
         ? `Your rating of ${which} is removed. Its rating is now ${text}.`
         : `You rated ${which} ${value}. Its rating is now ${text}.`,
     );
-  }
-
-  function describe(article) {
-    const number = commentNumber(article);
-    if (number) return `comment #${number}`;
-    return form.dataset.commentLabel || "the comment";
   }
 
   let asked = false; // a dialog is open for this form: a second Enter does not open another
@@ -459,8 +506,7 @@ function enhanceRateForm(form) {
     if (select.value === HIDE_VALUE && select.value !== saved) {
       if (asked) return;
       asked = true;
-      const article = commentArticle(commentId) || form.closest(".comment");
-      const confirmed = await confirmHide(describe(article));
+      const confirmed = await confirmHide(describe(commentArticle(commentId)));
       asked = false;
       if (!confirmed) {
         select.value = saved;
@@ -478,10 +524,79 @@ function enhanceRateForm(form) {
     event.preventDefault();
     form.requestSubmit();
   });
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !event.defaultPrevented && !form.hidden) {
+      event.preventDefault();
+      close();
+    }
+  });
+  form.querySelector(".rate-form__close")?.addEventListener("click", () => close());
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     submit();
   });
+  document.addEventListener("click", (event) => {
+    if (!(event.target instanceof Element) || !isPlainClick(event)) return;
+    const link = event.target.closest(".comment__rate[data-comment-id]");
+    if (!link || !discussion.contains(link)) return;
+    event.preventDefault();
+    if (!form.hidden && opener === link) close();
+    else open(link);
+  });
+}
+
+// ---------------------------------------------------------------- the reader's own parts
+
+function actionLink(className, href, text) {
+  const link = document.createElement("a");
+  link.className = className;
+  link.href = href;
+  link.textContent = text;
+  return link;
+}
+
+// The thread is the same HTML for every reader; what is this reader's (their ratings, the
+// Edit and Delete links of their comments, or of all for a moderator) comes from one request.
+async function loadReaderState(holder) {
+  let state;
+  try {
+    const response = await fetch(holder.dataset.readerUrl, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    });
+    if (!response.ok) return;
+    state = await response.json();
+  } catch {
+    return; // the page still works: each comment's own page has its controls
+  }
+  if (!state.signed_in) return;
+  readerState.ownRatings = state.own_ratings || {};
+  readerState.loaded = true;
+  const own = new Set((state.own_comments || []).map(String));
+  const editable = new Set((state.editable || []).map(String));
+  for (const link of discussion.querySelectorAll(".comment__rate[data-comment-id]")) {
+    const id = link.dataset.commentId;
+    if (own.has(id)) link.remove();
+    else if (readerState.ownRatings[id] !== undefined) {
+      rateLinkText(link, readerState.ownRatings[id]);
+    }
+  }
+  for (const link of discussion.querySelectorAll(".comment__flag[data-comment-id]")) {
+    if (own.has(link.dataset.commentId)) link.remove();
+  }
+  for (const article of discussion.querySelectorAll("article.comment[data-comment-id]")) {
+    const id = article.dataset.commentId;
+    if (article.matches(".comment--deleted") || article.closest(".comment-preview")) continue;
+    const mayEdit = state.moderator || editable.has(id);
+    const mayDelete = state.moderator || own.has(id);
+    if (!mayEdit && !mayDelete) continue;
+    const actions = article.querySelector(".comment__actions");
+    if (!actions) continue;
+    if (mayEdit) actions.append(actionLink("comment__edit", `/comments/${id}/edit/`, "Edit"));
+    if (mayDelete) {
+      actions.append(actionLink("comment__delete", `/comments/${id}/delete/`, "Delete"));
+    }
+  }
 }
 
 // ---------------------------------------------------------------- folding sub-threads
@@ -559,9 +674,10 @@ function revealTarget() {
 
 if (discussion) {
   prepareAnnouncer();
-  for (const form of discussion.querySelectorAll(".rate-form[data-comment-id]")) {
-    enhanceRateForm(form);
-  }
+  const rateForm = document.getElementById("rate-form");
+  if (rateForm && discussion.contains(rateForm)) enhanceRateForm(rateForm);
+  const readerHolder = discussion.querySelector(".discussion__reader[data-reader-url]");
+  if (readerHolder) loadReaderState(readerHolder);
   for (const article of discussion.querySelectorAll("article.comment[data-comment-id]")) {
     enhanceSubThread(article);
   }
