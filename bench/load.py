@@ -352,22 +352,13 @@ class StaticServer:
         return f"http://127.0.0.1:{self.port}/{name}.html", len(compressed)
 
 
-def nginx_version() -> str:
-    program = find_program("nginx")
+def tool_version(name: str) -> str:
+    """`nginx/1.22.1`, `wrk debian/4.1.0-3+b2 [epoll]`: the first line `-v` prints."""
+    program = find_program(name)
     if program is None:
-        return "nginx missing"
-    output = subprocess.run(  # noqa: S603 - Debian's nginx
+        return f"{name} missing"
+    output = subprocess.run(  # noqa: S603 - Debian's nginx or wrk
         [program, "-v"], capture_output=True, text=True, check=False
     )
-    return (output.stderr or output.stdout).strip().removeprefix("nginx version: ")
-
-
-def wrk_version() -> str:
-    program = find_program("wrk")
-    if program is None:
-        return "wrk missing"
-    output = subprocess.run(  # noqa: S603 - Debian's wrk
-        [program, "-v"], capture_output=True, text=True, check=False
-    )
-    first = (output.stdout or output.stderr).strip().splitlines()
-    return first[0].split(" Copyright")[0].strip() if first else "wrk"
+    lines = (output.stdout + output.stderr).strip().splitlines() or [name]
+    return lines[0].removeprefix("nginx version: ").split(" Copyright")[0].strip()

@@ -130,6 +130,11 @@ def kilobytes(count: int) -> str:
     return f"{count / 1024:,.0f}"
 
 
+def share(ratio: float) -> str:
+    """A percentage with two significant digits when it is small (0.12%, not 0.1%)."""
+    return f"{ratio:.1%}" if ratio >= 0.01 else f"{ratio:.2%}"
+
+
 def summary_rows(results: list[ThreadResult]) -> list[list[str]]:
     rows = []
     for result in results:
@@ -142,7 +147,7 @@ def summary_rows(results: list[ThreadResult]) -> list[list[str]]:
                 f"{result.cold.p50:,.1f}",
                 f"{result.warm.requests_per_second:,.1f}",
                 f"{result.static.requests_per_second:,.0f}",
-                f"{result.share_of_static:.1%}",
+                share(result.share_of_static),
                 f"{result.signed_in.requests_per_second:,.1f}",
                 f"{p50(posted):,.0f} / {p99(posted):,.0f}",
                 {True: "yes", False: "NO", None: "-"}[result.posting.visible],
@@ -196,9 +201,9 @@ def target_rows(results: list[ThreadResult]) -> list[list[str]]:
     for result in results:
         size = f"{result.size:,}"
         if result.size == 1_000:
-            share = result.share_of_static
+            ratio = result.share_of_static
             target = "warm 1,000: at least 50% of nginx's req/s"
-            add(target, result, f"{share:.1%}", share >= TARGET_WARM_SHARE_OF_NGINX)
+            add(target, result, share(ratio), ratio >= TARGET_WARM_SHARE_OF_NGINX)
         if result.size in TARGET_COLD_P50_MS:
             limit = TARGET_COLD_P50_MS[result.size]
             cold = result.cold.p50
@@ -259,8 +264,8 @@ def machine_lines(sites: list[str]) -> list[str]:
     return [
         f"Machine: {os.cpu_count()} cores ({cpu_model()}), {memory} RAM, "
         f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
-        f"granian {importlib.metadata.version('granian')}, {load.wrk_version()}, "
-        f"nginx {load.nginx_version()}.",
+        f"granian {importlib.metadata.version('granian')}, {load.tool_version('wrk')}, "
+        f"{load.tool_version('nginx')}.",
         f"Engines: {'; '.join(sites)}.",
     ]
 
@@ -275,7 +280,8 @@ class RunFacts:
 
 
 def write_report(results: list[ThreadResult], facts: RunFacts, plot_written: bool) -> None:
-    shortest, _, longest = results[0].facts["body_characters"]
+    shortest = min(result.facts["body_characters"][0] for result in results)
+    longest = max(result.facts["body_characters"][2] for result in results)
     kind = (
         "Full run."
         if facts.full_run
