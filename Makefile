@@ -8,14 +8,15 @@ WORKERS ?= 2
 PYTEST_ARGS ?= -n 2
 
 .DEFAULT_GOAL := help
-.PHONY: help run dev test lint bench lock clean browser-deps
+.PHONY: help run dev test lint bench lock clean browser-deps bench-deps
 
 help:
 	@echo "make run    serve a demo site on http://$(HOST):$(PORT) (SQLite under var/)"
 	@echo "make test   install development tools and run the whole test suite"
 	@echo "make lint   ruff and mypy"
 	@echo "make dev    Django's autoreloading development server"
-	@echo "make bench  bulk writes, thread pages at 1,000 and 10,000 comments, 16 concurrent writers -> docs/performance.md"
+	@echo "make bench  bulk writes, thread pages at 1,000 and 10,000 comments, 16 concurrent writers,"
+	@echo "            and thread pages of 100 to 20,000 comments served under wrk beside nginx -> docs/performance.md"
 	@echo "make lock   refresh requirements/constraints.txt from the current environment"
 
 $(BIN)/python:
@@ -59,9 +60,24 @@ browser-deps:
 test: $(VENV)/.installed-dev browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-dev
+# The serving benchmark loads the site with wrk and serves the same pages with nginx: Debian's.
+bench-deps:
+	@missing=""; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
+	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx"; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's$$missing for the serving benchmark"; \
+		scripts/apt-install $$missing; \
+	else \
+		echo "The serving benchmark needs$$missing: run 'sudo apt-get install$$missing'"; \
+		exit 1; \
+	fi
+
+bench: $(VENV)/.installed-dev bench-deps
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.writers
+	$(BIN)/python -m bench.serving
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -174,15 +174,18 @@ def measure(url: str, size: int, display: str, requests: int) -> Measurement:
     )
 
 
-def machine_description(database_url: str) -> str:
-    cpu = "unknown CPU"
+def cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
+    return "unknown CPU"
+
+
+def machine_description(database_url: str) -> str:
+    cpu = cpu_model()
     database = "PostgreSQL" if database_url.startswith("postgres") else "SQLite (WAL)"
     return (
         f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
