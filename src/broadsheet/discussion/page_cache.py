@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import zlib
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
@@ -55,7 +56,9 @@ class StoredPage:
     etag: str
     last_modified: int  # seconds since the epoch
     content_type: str
-    bodies: dict[str, bytes] = field(default_factory=dict)  # by encoding; "" is identity
+    # By encoding. Not the identity: nearly every client takes gzip, and the few that do not
+    # get it decompressed, rather than every store writing megabytes to the cache.
+    bodies: dict[str, bytes] = field(default_factory=dict)
 
 
 def settings_digest(*rows: models.Model) -> str:
@@ -113,12 +116,14 @@ def load(key: str) -> StoredPage | None:
 
 
 def load_text(key: str) -> str | None:
-    text = cache.get(key)
-    return text if isinstance(text, str) else None
+    stored = cache.get(key)
+    return zlib.decompress(stored).decode() if isinstance(stored, bytes) else None
 
 
 def store_text(key: str, text: str) -> None:
-    cache.set(key, text, PAGE_CACHE_SECONDS)
+    """Kept compressed (zlib's fastest level): a 2,000-comment thread is megabytes of HTML
+    that the cache would otherwise pickle, send or write, and (the file cache) compress."""
+    cache.set(key, zlib.compress(text.encode(), 1), PAGE_CACHE_SECONDS)
 
 
 def store(key: str, response: HttpResponse, last_modified: int) -> StoredPage:
@@ -130,7 +135,6 @@ def store(key: str, response: HttpResponse, last_modified: int) -> StoredPage:
         last_modified=last_modified,
         content_type=response["Content-Type"],
         bodies={
-            "": content,
             "gzip": gzip.compress(content, GZIP_LEVEL, mtime=0),
             "br": brotli.compress(content, quality=BROTLI_QUALITY),
         },
@@ -180,9 +184,12 @@ def respond(request: HttpRequest, stored: StoredPage, *, hit: bool) -> HttpRespo
         response = HttpResponseNotModified()
     else:
         encoding = accepted_encoding(request.headers.get("Accept-Encoding", ""))
-        body = stored.bodies.get(encoding) or stored.bodies[""]
+        if encoding in stored.bodies:
+            body = stored.bodies[encoding]
+        else:
+            encoding, body = "", gzip.decompress(stored.bodies["gzip"])
         response = HttpResponse(body, content_type=stored.content_type)
-        if encoding and encoding in stored.bodies:
+        if encoding:
             response["Content-Encoding"] = encoding
         response["Content-Length"] = str(len(body))
     response["ETag"] = stored.etag

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Q, Value
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from broadsheet.accounts.permissions import Actor, is_moderator, is_trusted, signed_in
@@ -56,6 +56,16 @@ ROW_FIELDS = (
 )  # fmt: skip, in the order of CommentRow's fields
 # A page shows the stored fragments, the API the sanitized body: each reads only its own.
 PAGE_FIELDS = tuple(Value("") if name == "body_html" else name for name in ROW_FIELDS)
+# A page first reads every row without its HTML (to build, sort and page the tree), then the
+# HTML of the rows on the page only: a page of a 20,000-comment thread holds 200 comments'
+# fragments in memory, not 20,000.
+SKELETON_FIELDS = tuple(
+    Value("") if name in {"body_html", "fragment_html", "line_html"} else name
+    for name in ROW_FIELDS
+)
+# Past this many rows on one page their HTML is read by the thread's own filter rather than
+# by a list of ids (SQLite takes at most 32,766 parameters in one statement).
+MAX_IDS_PER_QUERY = 5_000
 API_FIELDS = tuple(
     Value("") if name in {"fragment_html", "line_html", "fragment_key"} else name
     for name in ROW_FIELDS
@@ -89,15 +99,34 @@ def thread_rows(
 
     for_page reads the stored HTML fragments instead of the comment bodies.
     """
-    values = (
-        Comment.objects.filter(
-            visible_comments_filter(viewer, hidden_as_placeholders=hidden_as_placeholders),
-            post=post,
-        )
-        .order_by("number")
-        .values_list(*(PAGE_FIELDS if for_page else API_FIELDS))
+    values = _thread_comments(post, viewer, hidden_as_placeholders).values_list(
+        *(PAGE_FIELDS if for_page else API_FIELDS)
     )
     return [CommentRow(*row) for row in values]
+
+
+def _thread_comments(post: Post, viewer: Actor, hidden_as_placeholders: bool) -> QuerySet[Comment]:
+    return Comment.objects.filter(
+        visible_comments_filter(viewer, hidden_as_placeholders=hidden_as_placeholders),
+        post=post,
+    ).order_by("number")
+
+
+def _load_fragments(
+    rows: list[CommentRow], *, everything: QuerySet[Comment], whole_thread: bool
+) -> None:
+    """Fill in the stored HTML of the rows a page shows, in one query."""
+    if not rows:
+        return
+    wanted = everything if whole_thread or len(rows) > MAX_IDS_PER_QUERY else None
+    if wanted is None:
+        wanted = Comment.objects.filter(pk__in=[row.id for row in rows])
+    html = {
+        comment_id: (full, line)
+        for comment_id, full, line in wanted.values_list("id", "fragment_html", "line_html")
+    }
+    for row in rows:
+        row.fragment_html, row.line_html = html.get(row.id, ("", ""))
 
 
 def _drop_empty_placeholders(roots: list[CommentNode]) -> list[CommentNode]:
@@ -170,14 +199,9 @@ def thread_page(
     overflow mode is split into pages of whole sub-threads (see paging.py). A comment_id
     picks the page that holds that comment, however deep in its sub-thread.
     """
-    rows = thread_rows(
-        post=post,
-        viewer=viewer,
-        for_page=site is not None,
-        hidden_as_placeholders=hidden_as_placeholders,
-    )
-    if site is not None:
-        refresh_stale_fragments(rows, site, thread_look(post, discussion))
+    everything = _thread_comments(post, viewer, hidden_as_placeholders)
+    fields = SKELETON_FIELDS if site is not None else API_FIELDS
+    rows = [CommentRow(*row) for row in everything.values_list(*fields)]
     roots = _drop_empty_placeholders(build_comment_tree(rows))
     if display is DisplayMode.FLAT:
         row_key = row_sort_key(sort)
@@ -199,6 +223,10 @@ def thread_page(
     end = starts[page_number] if page_number < page_count else len(roots)
     roots = roots[start:end]
     arrangement = arrange(roots, display, sort)
+    if site is not None:
+        shown = [entry.row for entry in arrangement.entries]
+        _load_fragments(shown, everything=everything, whole_thread=page_count == 1)
+        refresh_stale_fragments(shown, site, thread_look(post, discussion))
     own: dict[int, int] = {}
     account = signed_in(viewer)
     if account is not None:
