@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib import resources
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -40,15 +42,21 @@ from broadsheet.screening.models import (
     SpamExampleSource,
     SpamModel,
 )
-from broadsheet.screening.spam_classifier import (
-    PIPELINE_FORMAT,
-    NotEnoughSpamExamples,
-    SpamPipeline,
-    fit_spam_pipeline,
-    spam_probabilities,
-)
 from broadsheet.screening.spam_dataset import SHIPPED_SET, LabelledComment, shipped_comments
 from broadsheet.screening.spam_features import SpamInput
+
+if TYPE_CHECKING:
+    from broadsheet.screening.spam_classifier import SpamPipeline
+
+
+def _classifier() -> ModuleType:
+    """The classifier module, imported when a model is first fitted or used: scikit-learn
+    and SciPy add about 100 MB to a process, and a web worker that only serves pages never
+    needs them (issue 10's memory budget per worker)."""
+    from broadsheet.screening import spam_classifier
+
+    return spam_classifier
+
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +86,7 @@ def seed_fingerprint() -> str:
 
 def model_format() -> str:
     """The code, library and seed data a stored model must have been fitted with to be used."""
-    return f"{PIPELINE_FORMAT}/seed-{seed_fingerprint()}"
+    return f"{_classifier().PIPELINE_FORMAT}/seed-{seed_fingerprint()}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +132,7 @@ def seed_spam_model() -> LoadedSpamModel:
         if _seed is None:
             started = time.perf_counter()
             examples = seed_examples()
-            pipeline = fit_spam_pipeline(
+            pipeline = _classifier().fit_spam_pipeline(
                 items=[example.spam_input for example in examples],
                 labels=[example.is_spam for example in examples],
             )
@@ -185,7 +193,7 @@ def assess_spam(*, comment: SpamInput) -> SpamAssessment:
     Markdown body, one per line), so that the model scores what it learned from.
     """
     model = current_spam_model()
-    score = float(spam_probabilities(model.pipeline, [comment])[0])
+    score = float(_classifier().spam_probabilities(model.pipeline, [comment])[0])
     return SpamAssessment(score=score, model_version=model.version)
 
 
@@ -193,7 +201,10 @@ def assess_spam_many(comments: Sequence[SpamInput]) -> list[float]:
     """Scores of many comments at once (the `spam score` command), with the current model."""
     if not comments:
         return []
-    return [float(score) for score in spam_probabilities(current_spam_model().pipeline, comments)]
+    return [
+        float(score)
+        for score in _classifier().spam_probabilities(current_spam_model().pipeline, comments)
+    ]
 
 
 # Remembered spam ----------------------------------------------------------------------------
@@ -312,7 +323,7 @@ def retrain_spam_model() -> dict[str, object]:
     """The background task: train, or say why not (too few examples is not a failure)."""
     try:
         model = train_spam_model()
-    except NotEnoughSpamExamples as error:
+    except _classifier().NotEnoughSpamExamples as error:
         return {"trained": False, "reason": error.message}
     return {"trained": True, "version": model.version}
 
@@ -360,7 +371,7 @@ def train_spam_model(*, seed: int = 0) -> SpamModel:
         seed_labels.append(is_spam)
     items = seed_items + [SpamInput(text=t, author_name=n, author_url=u) for t, n, u, _, _ in site]
     labels = seed_labels + [is_spam for _, _, _, is_spam, _ in site]
-    pipeline = fit_spam_pipeline(
+    pipeline = _classifier().fit_spam_pipeline(
         items=items,
         labels=labels,
         weights=training_weights(seed_count=len(seed_items), site_count=len(site)),
