@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
@@ -113,6 +115,37 @@ def has_pending_messages(request: HttpRequest) -> bool:
 def load(key: str) -> StoredPage | None:
     stored = cache.get(key)
     return stored if isinstance(stored, StoredPage) else None
+
+
+# After a write, every reader of a busy thread misses the cache at once. One of them renders
+# the page; the others wait for it rather than each render the same page (on a big thread,
+# sixteen renders at once took seconds each where one takes a third of a second).
+RENDER_LOCK_SECONDS = 10  # a renderer that died frees the page after this long
+RENDER_WAIT_SECONDS = 3.0  # then a waiting reader renders the page itself
+RENDER_POLL_SECONDS = 0.02
+
+
+def claim_render(key: str) -> bool:
+    """Whether this request is the one to render the page under `key` (others wait)."""
+    return bool(cache.add(f"{key}:rendering", 1, RENDER_LOCK_SECONDS))
+
+
+def release_render(key: str) -> None:
+    cache.delete(f"{key}:rendering")
+
+
+def wait_for[T](key: str, load_one: Callable[[str], T | None]) -> T | None:
+    """What another request is rendering under `key`, once it is stored; None if it is not
+    stored in time (the caller then renders it)."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        found = load_one(key)
+        if found is not None:
+            return found
+        if cache.get(f"{key}:rendering") is None:
+            return load_one(key)
+    return None
 
 
 def load_text(key: str) -> str | None:

@@ -103,11 +103,61 @@ def _page_response(
         and not user.is_authenticated
         and not page_cache.has_pending_messages(request)
     )
+    rendering = False
     if whole_page:
         key, changed = page_cache.page_key("page", post.pk, *parts)
         stored = page_cache.load(key)
+        if stored is None:
+            rendering = page_cache.claim_render(key)
+            if not rendering:
+                stored = page_cache.wait_for(key, page_cache.load)
         if stored is not None:
             return _remember_choice(request, view, page_cache.respond(request, stored, hit=True))
+    try:
+        response = _render_page(
+            request,
+            post,
+            form=form,
+            honeypot=honeypot,
+            preview_html=preview_html,
+            status=status,
+            look=look,
+            view=view,
+            settings=settings,
+            closed_reason=closed_reason,
+            can_write=can_write,
+            page_number=page_number,
+            comment_id=comment_id,
+            parts=parts,
+        )
+        if whole_page and response.status_code == 200:
+            stored = page_cache.store(key, response, changed)
+            response = page_cache.respond(request, stored, hit=False)
+    finally:
+        if rendering:
+            page_cache.release_render(key)
+    return _remember_choice(request, view, response)
+
+
+def _render_page(
+    request: HttpRequest,
+    post: Post,
+    *,
+    form: CommentForm | None,
+    honeypot: HoneypotForm | None,
+    preview_html: str,
+    status: int,
+    look: ThreadLook,
+    view: ThreadView,
+    settings: DiscussionSettings,
+    closed_reason: str | None,
+    can_write: bool,
+    page_number: int,
+    comment_id: int | None,
+    parts: tuple[object, ...],
+) -> HttpResponse:
+    site = site_settings_of(request)
+    user = request.user
     if form is None and can_write:
         form = _comment_form(
             request, look, initial={"parent": _int_or_none(request.GET.get("reply"))}
@@ -131,7 +181,7 @@ def _page_response(
         comments_open=closed_reason is None,
         parts=parts,
     )
-    response = render(
+    return render(
         request,
         "discussion/post_page.html",
         {
@@ -153,10 +203,6 @@ def _page_response(
         },
         status=status,
     )
-    if whole_page and response.status_code == 200:
-        stored = page_cache.store(key, response, changed)
-        response = page_cache.respond(request, stored, hit=False)
-    return _remember_choice(request, view, response)
 
 
 def _thread_html(
@@ -178,11 +224,48 @@ def _thread_html(
         post=post, viewer=viewer
     )
     key = ""
+    rendering = False
     if not own_view:
         key, _ = page_cache.page_key("thread", post.pk, *parts)
         cached = page_cache.load_text(key)
+        if cached is None:
+            rendering = page_cache.claim_render(key)
+            if not rendering:
+                cached = page_cache.wait_for(key, page_cache.load_text)
         if cached is not None:
             return cached
+    try:
+        return _render_thread(
+            request,
+            post,
+            own_view=own_view,
+            view=view,
+            page_number=page_number,
+            comment_id=comment_id,
+            site=site,
+            settings=settings,
+            comments_open=comments_open,
+            key=key,
+        )
+    finally:
+        if rendering:
+            page_cache.release_render(key)
+
+
+def _render_thread(
+    request: HttpRequest,
+    post: Post,
+    *,
+    own_view: bool,
+    view: ThreadView,
+    page_number: int,
+    comment_id: int | None,
+    site: SiteSettings,
+    settings: DiscussionSettings,
+    comments_open: bool,
+    key: str,
+) -> str:
+    viewer = request.user
     look = thread_look(post, settings)
     thread = selectors.thread_page(
         post=post,

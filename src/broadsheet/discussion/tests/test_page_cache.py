@@ -270,3 +270,25 @@ def test_a_cached_page_costs_a_constant_few_queries(post, reader, editor, page_q
     large = page_queries(post.get_absolute_url(), cached=True)
     assert same_query_count(small, large)
     assert len(large) <= 5, "\n".join(large)
+
+
+def test_one_reader_renders_a_missing_page_while_the_others_wait_for_it(client, post, reader):
+    from django.core.cache import cache
+
+    from broadsheet.discussion import page_cache
+
+    assert page_cache.claim_render("post-page:example")
+    assert not page_cache.claim_render("post-page:example")  # another request renders it
+    page_cache.store_text("post-page:example", "<ol>the thread</ol>")
+    assert page_cache.wait_for("post-page:example", page_cache.load_text) == "<ol>the thread</ol>"
+    page_cache.release_render("post-page:example")
+    assert page_cache.claim_render("post-page:example")
+    # A renderer that is gone frees the waiters: they render the page themselves.
+    cache.delete("post-page:example")
+    page_cache.release_render("post-page:example")
+    assert page_cache.wait_for("post-page:example", page_cache.load_text) is None
+    # And a page request that finds the page being rendered waits, then serves it.
+    make_comment(post, reader, "Waited for.")
+    first = read(client, post)
+    assert first["X-Page-Cache"] == "miss"
+    assert read(client, post)["X-Page-Cache"] == "hit"
