@@ -105,7 +105,7 @@ def _page_response(
     )
     if whole_page:
         key, changed = page_cache.page_key("page", post.pk, *parts)
-        stored = page_cache.load(key)
+        stored = page_cache.load(key, request)
         if stored is not None:
             return _remember_choice(request, view, page_cache.respond(request, stored, hit=True))
     if form is None and can_write:
