@@ -16,7 +16,8 @@ help:
 	@echo "make lint   ruff and mypy"
 	@echo "make dev    Django's autoreloading development server"
 	@echo "make bench  bulk writes, thread pages at 1,000 and 10,000 comments, 16 concurrent writers,"
-	@echo "            and thread pages of 100 to 20,000 comments served under wrk beside nginx -> docs/performance.md"
+	@echo "            thread pages of 100 to 20,000 comments served under wrk beside nginx, and (as root)"
+	@echo "            one host against two behind nginx -> docs/performance.md"
 	@echo "make lock   refresh requirements/constraints.txt from the current environment"
 
 $(BIN)/python:
@@ -61,10 +62,12 @@ test: $(VENV)/.installed-dev browser-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The serving benchmark loads the site with wrk and serves the same pages with nginx: Debian's.
+# The two-host run also forwards the hosts' connections to PostgreSQL and Redis with socat.
 bench-deps:
 	@missing=""; \
 	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing="$$missing nginx"; \
+	command -v socat >/dev/null || missing="$$missing socat"; \
 	if [ -z "$$missing" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 		echo "Installing Debian's$$missing for the serving benchmark"; \
@@ -78,6 +81,7 @@ bench: $(VENV)/.installed-dev bench-deps
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.writers
 	$(BIN)/python -m bench.serving
+	$(BIN)/python -m bench.hosts
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

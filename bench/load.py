@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
+from typing import Self
 from urllib.parse import urlsplit
 
 HTTP_TIMEOUT_SECONDS = 120  # one request for a 20,000-comment page on a busy machine
@@ -262,7 +263,7 @@ def process_group(pid: int) -> int | None:
         return None
 
 
-# --- nginx, serving Broadsheet's own bytes: the ceiling -------------------------------------
+# --- nginx -------------------------------------------------------------------------------------
 
 NGINX_CONFIG = """\
 worker_processes {workers};
@@ -275,44 +276,43 @@ http {{
     sendfile on;
     tcp_nopush on;
     keepalive_requests 100000;
-    default_type text/html;
-    charset utf-8;
-    gzip_static on;
     client_body_temp_path {prefix}/client_body;
     proxy_temp_path {prefix}/proxy;
     fastcgi_temp_path {prefix}/fastcgi;
     uwsgi_temp_path {prefix}/uwsgi;
     scgi_temp_path {prefix}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {root};
-        etag on;
-    }}
+{http}
 }}
 """
+NGINX_START_SECONDS = 20
 
 
-class StaticServer:
-    """nginx with a configuration of its own, on its own port, serving files the benchmark
-    saves: each page as `<name>.html` and, for `gzip_static`, `<name>.html.gz`. The system's
-    nginx service, if any, is not touched."""
+class NginxServer:
+    """nginx with a configuration of its own, in a folder of its own, on its own port; the
+    system's nginx service, if any, is not touched. Subclasses write the `http` block's
+    servers (`http_block`)."""
+
+    folder_prefix = "broadsheet-bench-nginx-"
 
     def __init__(self, port: int, workers: int) -> None:
         self.port = port
         self.workers = workers
-        self.prefix = Path(tempfile.mkdtemp(prefix="broadsheet-bench-nginx-"))
-        self.root = self.prefix / "root"
+        self.prefix = Path(tempfile.mkdtemp(prefix=self.folder_prefix))
         self.process: subprocess.Popen[bytes] | None = None
 
-    def __enter__(self) -> StaticServer:
-        # nginx's workers run as `nobody` when started by root: they must read the files.
+    def http_block(self) -> str:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        """Make what the configuration names (files to serve), before nginx starts."""
+
+    def __enter__(self) -> Self:
+        # nginx's workers run as `nobody` when started by root: they must read the folder.
         self.prefix.chmod(0o755)
-        self.root.mkdir(mode=0o755)
+        self.prepare()
         config = self.prefix / "nginx.conf"
         config.write_text(
-            NGINX_CONFIG.format(
-                workers=self.workers, prefix=self.prefix, port=self.port, root=self.root
-            )
+            NGINX_CONFIG.format(workers=self.workers, prefix=self.prefix, http=self.http_block())
         )
         self.process = subprocess.Popen(  # noqa: S603 - Debian's nginx, our configuration
             [find_program("nginx") or "nginx", "-p", str(self.prefix), "-c", str(config),
@@ -321,16 +321,25 @@ class StaticServer:
             stderr=subprocess.PIPE,
             start_new_session=True,
         )  # fmt: skip
-        deadline = time.monotonic() + 20
+        try:
+            self._wait_until_answering()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _wait_until_answering(self) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + NGINX_START_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 error = self.process.stderr.read().decode() if self.process.stderr else ""
                 raise RuntimeError(f"nginx did not start: {error.strip()}")
             with contextlib.suppress(OSError):
                 fetch(f"http://127.0.0.1:{self.port}/", timeout=2)
-                return self
+                return
             time.sleep(0.1)
-        raise RuntimeError("nginx did not answer within 20 s")
+        raise RuntimeError(f"nginx did not answer within {NGINX_START_SECONDS} s")
 
     def __exit__(self, *exc_info: object) -> None:
         if self.process is not None:
@@ -339,7 +348,31 @@ class StaticServer:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=10)
             stop_group(self.process)
+            self.process = None
         shutil.rmtree(self.prefix, ignore_errors=True)
+
+
+class StaticServer(NginxServer):
+    """nginx serving files the benchmark saves, Broadsheet's own bytes: the ceiling. Each page
+    is `<name>.html` and, for `gzip_static`, `<name>.html.gz`."""
+
+    def __init__(self, port: int, workers: int) -> None:
+        super().__init__(port, workers)
+        self.root = self.prefix / "root"
+
+    def prepare(self) -> None:
+        self.root.mkdir(mode=0o755)
+
+    def http_block(self) -> str:
+        return f"""\
+    default_type text/html;
+    charset utf-8;
+    gzip_static on;
+    server {{
+        listen 127.0.0.1:{self.port};
+        root {self.root};
+        etag on;
+    }}"""
 
     def publish(self, name: str, html: bytes) -> tuple[str, int]:
         """Save the page and its gzip copy; its URL and the gzip copy's size."""

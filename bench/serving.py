@@ -69,6 +69,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
 REDIS_DATABASES = range(15, 0, -1)  # the bench takes the highest empty one; 0 is everyone's
 PREPARE_SECONDS = 1800  # migrate, 300 readers and the threads: 20,000 comments take ~30 s
 SERVER_START_SECONDS = 300  # collectstatic and the spam model: ~10 s idle, 100 s at load 14
+START_PROGRESS_SECONDS = 15  # how often a slow start says it is still going
 SEQUENTIAL_MINIMUM = 3  # requests, however long they take
 POSTING_THREADS = 8  # enough to keep the rate while one answer is slow
 
@@ -221,7 +222,9 @@ def open_site(
     return postgres_site(arguments.postgres_url, arguments.redis_url)
 
 
-def prepare(site: Site, sizes: list[int], seed: int) -> dict[str, Any]:
+def prepare(
+    site: Site, sizes: list[int], seed: int, *, timeout: float = PREPARE_SECONDS
+) -> dict[str, Any]:
     """Migrate, make the readers and write the threads, in a process of the site's own."""
     command = [
         sys.executable, "-m", "bench.serving_site",
@@ -232,7 +235,7 @@ def prepare(site: Site, sizes: list[int], seed: int) -> dict[str, Any]:
         env=site.environment,
         stdout=subprocess.PIPE,
         text=True,
-        timeout=PREPARE_SECONDS,
+        timeout=timeout,
         check=False,
         cwd=REPO,
     )
@@ -250,12 +253,25 @@ class BroadsheetServer:
     worker, each in a group of its own; on the way out it is asked to stop them (SIGTERM,
     as a service manager would), and whatever group is left is killed."""
 
-    def __init__(self, site: Site, workers: int, threads: int) -> None:
+    def __init__(
+        self,
+        site: Site,
+        workers: int,
+        threads: int,
+        *,
+        host: str = "127.0.0.1",
+        port: int | None = None,
+        wrapper: tuple[str, ...] = (),
+        name: str = "broadsheet serve",
+    ) -> None:
         self.site = site
-        self.port = free_port()
+        self.host = host
+        self.port = port or free_port()
         self.workers = workers
         self.threads = threads
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.wrapper = wrapper  # a command that runs serve somewhere else: `ip netns exec NS`
+        self.name = name
+        self.base_url = f"http://{host}:{self.port}"
         self.log_path = Path(site.environment["BROADSHEET_VAR_DIR"]) / "serve.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.groups: set[int] = set()
@@ -266,12 +282,23 @@ class BroadsheetServer:
             [str(installed)] if installed.exists() else [sys.executable, "-m", "broadsheet.cli"]
         )
         return [
-            *program, "serve",
-            "--host", "127.0.0.1", "--port", str(self.port),
+            *self.wrapper, *program, "serve",
+            "--host", self.host, "--port", str(self.port),
             "--workers", str(self.workers), "--threads", str(self.threads),
         ]  # fmt: skip
 
     def __enter__(self) -> BroadsheetServer:
+        self.start()
+        try:
+            self.wait_until_serving()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def start(self) -> None:
+        """Start `broadsheet serve` without waiting for it (`wait_until_serving` does), so
+        that several servers can start at once; `__exit__` stops it either way."""
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(  # noqa: S603 - the project's own command
                 self.command(),
@@ -281,29 +308,29 @@ class BroadsheetServer:
                 start_new_session=True,
                 cwd=REPO,
             )
-        try:
-            self._wait_until_serving()
-        except BaseException:
-            self.__exit__()
-            raise
-        self._remember_groups()
-        return self
 
-    def _wait_until_serving(self) -> None:
+    def wait_until_serving(self) -> None:
         assert self.process is not None
-        deadline = time.monotonic() + SERVER_START_SECONDS
-        while time.monotonic() < deadline:
+        started = time.monotonic()
+        told = started
+        while time.monotonic() < started + SERVER_START_SECONDS:
             self._remember_groups()
             if self.process.poll() is not None:
                 raise RuntimeError(
-                    f"broadsheet serve ended with exit code {self.process.returncode}:\n"
+                    f"{self.name} ended with exit code {self.process.returncode}:\n"
                     + self.log_tail()
                 )
             with contextlib.suppress(OSError):
                 if load.fetch(f"{self.base_url}/api/", timeout=5).status == 200:
+                    self._remember_groups()
                     return
+            if time.monotonic() - told >= START_PROGRESS_SECONDS:
+                told = time.monotonic()
+                logged = self.log_tail().splitlines()
+                doing = logged[-1] if logged else "collecting static files"
+                say(f"{self.name}: still starting after {told - started:.0f} s ({doing})")
             time.sleep(0.3)
-        raise RuntimeError(f"broadsheet serve did not answer within {SERVER_START_SECONDS} s")
+        raise RuntimeError(f"{self.name} did not answer within {SERVER_START_SECONDS} s")
 
     def log_tail(self) -> str:
         with contextlib.suppress(OSError):
@@ -365,26 +392,44 @@ def sequential(
     return Sequential(times)
 
 
-def log_in(base_url: str, username: str, password: str) -> dict[str, str]:
-    """Log in through the site's login form, as a browser does: the session's cookies."""
+@dataclass
+class LoginForm:
+    cookies: dict[str, str]  # the CSRF cookie
+    token: str  # the form's CSRF token
+
+
+def login_form(base_url: str) -> LoginForm:
+    """The site's login form as a browser gets it; one form may be sent several times."""
     form = load.fetch(f"{base_url}/accounts/login/")
-    cookies = form.cookies()
     text = form.text()
     marker = 'name="csrfmiddlewaretoken" value="'
     token = text.split(marker, 1)[1].split('"', 1)[0] if marker in text else ""
+    return LoginForm(form.cookies(), token)
+
+
+def send_login(
+    base_url: str, form: LoginForm, username: str, password: str
+) -> tuple[load.Answer, dict[str, str]]:
+    """Send the login form filled in: the answer, and the cookies a browser then holds.
+    Behind a load balancer the form and the answer may come from different hosts."""
     answer = load.fetch(
         f"{base_url}/accounts/login/",
         method="POST",
         headers={
             "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": load.cookie_header(cookies),
+            "Cookie": load.cookie_header(form.cookies),
             "Referer": f"{base_url}/accounts/login/",
         },
         body=urllib.parse.urlencode(
-            {"username": username, "password": password, "csrfmiddlewaretoken": token}
+            {"username": username, "password": password, "csrfmiddlewaretoken": form.token}
         ).encode(),
     )
-    cookies.update(answer.cookies())
+    return answer, {**form.cookies, **answer.cookies()}
+
+
+def log_in(base_url: str, username: str, password: str) -> dict[str, str]:
+    """Log in through the site's login form, as a browser does: the session's cookies."""
+    answer, cookies = send_login(base_url, login_form(base_url), username, password)
     if answer.status != 302 or "sessionid" not in cookies:
         raise RuntimeError(f"logging in as {username} failed: {answer.status}")
     return cookies

@@ -94,20 +94,49 @@ def secret_key(var_dir: Path, production: bool) -> str:
 
 def database(var_dir: Path) -> dict[str, Any]:
     raw = env_text("DATABASE_URL") or f"sqlite:///{var_dir / 'broadsheet.sqlite3'}"
+    return _database_from_url("DATABASE_URL", raw)
+
+
+def database_replica() -> dict[str, Any] | None:
+    """The read replica's connection (DATABASE_REPLICA_URL), or None when there is none.
+
+    A PostgreSQL standby of the primary that DATABASE_URL names: broadsheet.db_routers sends
+    reads outside transactions there. In tests it mirrors the primary (Django's TEST
+    MIRROR), so that a test sees what it wrote.
+    """
+    raw = env_text("DATABASE_REPLICA_URL")
+    if not raw:
+        return None
+    if urlsplit(raw).scheme not in POSTGRES_SCHEMES:
+        raise ConfigurationError(
+            "DATABASE_REPLICA_URL",
+            "a read replica must be PostgreSQL (postgres://user:password@host:5432/name)",
+        )
+    primary = env_text("DATABASE_URL")
+    if urlsplit(primary).scheme not in POSTGRES_SCHEMES:
+        raise ConfigurationError(
+            "DATABASE_REPLICA_URL", "needs DATABASE_URL to name the PostgreSQL primary"
+        )
+    config = _database_from_url("DATABASE_REPLICA_URL", raw)
+    config["TEST"] = {"MIRROR": "default"}
+    return config
+
+
+def _database_from_url(variable: str, raw: str) -> dict[str, Any]:
     scheme = urlsplit(raw).scheme
     if scheme not in SQLITE_SCHEMES | POSTGRES_SCHEMES:
         raise ConfigurationError(
-            "DATABASE_URL",
+            variable,
             f"unsupported database {scheme or raw!r}; use sqlite:///path/to/file.sqlite3 "
             "or postgres://user:password@host:5432/name",
         )
     try:
         config: dict[str, Any] = dict(environ.Env.db_url_config(raw))
     except Exception as error:  # the parser raises several kinds; each means a bad URL
-        raise ConfigurationError("DATABASE_URL", f"cannot be read ({error})") from error
+        raise ConfigurationError(variable, f"cannot be read ({error})") from error
     if scheme in SQLITE_SCHEMES:
         if not config.get("NAME"):
-            raise ConfigurationError("DATABASE_URL", "names no SQLite file")
+            raise ConfigurationError(variable, "names no SQLite file")
         config["OPTIONS"] = {
             # WAL lets readers go on while one worker writes; IMMEDIATE takes the write lock
             # at the start of a transaction so that concurrent writers wait instead of failing.
@@ -117,7 +146,7 @@ def database(var_dir: Path) -> dict[str, Any]:
         }
     else:
         if not config.get("NAME"):
-            raise ConfigurationError("DATABASE_URL", "names no PostgreSQL database (…/dbname)")
+            raise ConfigurationError(variable, "names no PostgreSQL database (…/dbname)")
         config["ENGINE"] = "django.db.backends.postgresql"
         config["CONN_MAX_AGE"] = 60
         config["CONN_HEALTH_CHECKS"] = True

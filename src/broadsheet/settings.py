@@ -112,6 +112,12 @@ TEMPLATES = [
 FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
 
 DATABASES = {"default": configuration.database(VAR_DIR)}
+# A PostgreSQL read replica (DATABASE_REPLICA_URL): reads outside transactions go there
+# (broadsheet/db_routers.py; docs/deploy.md says how the replica must be set up).
+DATABASE_REPLICA = configuration.database_replica()
+if DATABASE_REPLICA is not None:
+    DATABASES["replica"] = DATABASE_REPLICA
+    DATABASE_ROUTERS = ["broadsheet.db_routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = configuration.caches(VAR_DIR)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

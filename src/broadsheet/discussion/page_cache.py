@@ -22,7 +22,7 @@ import hashlib
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email.utils import formatdate, parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
@@ -112,8 +112,18 @@ def has_pending_messages(request: HttpRequest) -> bool:
     return pending
 
 
-def load(key: str) -> StoredPage | None:
-    stored = cache.get(key)
+def _encoded_key(key: str, encoding: str) -> str:
+    return f"{key}:{encoding}"
+
+
+def load(key: str, request: HttpRequest) -> StoredPage | None:
+    """The stored page in the one encoding this request takes (with its ETag and dates).
+
+    Each encoding is its own cache entry, so that a hit reads only the bytes it sends: every
+    host of a site reads its pages from the one shared Redis (docs/deploy.md). A client that
+    takes neither gets the gzip entry, decompressed (`respond`)."""
+    encoding = accepted_encoding(request.headers.get("Accept-Encoding", "")) or "gzip"
+    stored = cache.get(_encoded_key(key, encoding))
     return stored if isinstance(stored, StoredPage) else None
 
 
@@ -172,7 +182,13 @@ def store(key: str, response: HttpResponse, last_modified: int) -> StoredPage:
             "br": brotli.compress(content, quality=BROTLI_QUALITY),
         },
     )
-    cache.set(key, stored, PAGE_CACHE_SECONDS)
+    cache.set_many(
+        {
+            _encoded_key(key, encoding): replace(stored, bodies={encoding: body})
+            for encoding, body in stored.bodies.items()
+        },
+        PAGE_CACHE_SECONDS,
+    )
     return stored
 
 

@@ -106,11 +106,11 @@ def _page_response(
     rendering = False
     if whole_page:
         key, changed = page_cache.page_key("page", post.pk, *parts)
-        stored = page_cache.load(key)
+        stored = page_cache.load(key, request)
         if stored is None:
             rendering = page_cache.claim_render(key)
             if not rendering:
-                stored = page_cache.wait_for(key, page_cache.load)
+                stored = page_cache.wait_for(key, lambda name: page_cache.load(name, request))
         if stored is not None:
             return _remember_choice(request, view, page_cache.respond(request, stored, hit=True))
     try:

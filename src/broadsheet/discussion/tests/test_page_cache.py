@@ -17,7 +17,7 @@ from django.test import Client, RequestFactory
 from broadsheet.accounts.roles import Role
 from broadsheet.accounts.services import SiteAddress, update_profile
 from broadsheet.conftest import make_user, same_query_count
-from broadsheet.discussion import services
+from broadsheet.discussion import page_cache, services
 from broadsheet.discussion.models import Comment, CommentState, DiscussionSettings
 from broadsheet.discussion.page_cache import accepted_encoding
 from broadsheet.discussion.tests.factories import make_comment
@@ -96,6 +96,21 @@ def test_pages_are_compressed_once_in_each_encoding_the_client_takes(client, pos
     assert brotli.decompress(as_brotli.content) == plain
     assert len(as_brotli.content) < len(plain) / 2
     assert int(as_brotli["Content-Length"]) == len(as_brotli.content)
+
+
+def test_a_cache_hit_reads_only_the_encoding_it_sends():
+    """Every host reads pages from one shared Redis: a hit must not fetch both bodies. A client
+    that takes neither gets the gzip body, decompressed when sent."""
+    html = "<p>" + "a thread's words " * 2_000 + "</p>"
+    page_cache.store("post-page:0123abcd", HttpResponse(html), last_modified=1_700_000_000)
+    for header, encoding in (("br, gzip", "br"), ("gzip", "gzip"), ("", "gzip")):
+        request = RequestFactory().get("/", headers={"Accept-Encoding": header})
+        stored = page_cache.load("post-page:0123abcd", request)
+        assert stored is not None
+        assert list(stored.bodies) == [encoding]
+        assert stored.etag == 'W/"0123abcd"'
+    unstored = RequestFactory().get("/", headers={"Accept-Encoding": "gzip"})
+    assert page_cache.load("post-page:another", unstored) is None
 
 
 @pytest.mark.parametrize(
