@@ -37,7 +37,7 @@ from broadsheet.screening.spam_features import (
 
 # Bump when the pipeline's code changes (features, normalization, estimator), so that models
 # pickled by the old code are retrained instead of being loaded into the new code.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 PIPELINE_FORMAT = f"spam-pipeline-{PIPELINE_VERSION}/scikit-learn-{sklearn.__version__}"
 
 # A fit needs both kinds; below this many texts of either, what it learns is noise.

@@ -258,7 +258,7 @@ FEATURE_NAMES = (
     "author URL to an inner page",
     "author URL bears the author's name",
     "author URL not the author's own",
-    "short text with a link or an author URL",
+    "short text with a link",
     "no way to reach anyone",
     "author name words",
     "author name in lower case",
@@ -267,10 +267,14 @@ FEATURE_NAMES = (
 
 # The signals the second stage (spam_classifier.SpamClassifier) combines with the first
 # stage's score, each with the only direction it may push: +1 may only raise the spam score,
-# -1 only lower it. Left out: counts of links and length, capitals, digits, scripts and the
-# like, which describe how someone writes, not whether they sell; the first stage still
-# weighs them a little. Without this, trees learned that a medium-length English comment with
-# no link looked like the spun spam in the training data, and held genuine replies.
+# -1 only lower it, 0 either way. Left out: counts of links and length, capitals, digits,
+# scripts and the like, which describe how someone writes, not whether they sell; the first
+# stage still weighs them a little. Without this, trees learned that a medium-length English
+# comment with no link looked like the spun spam in the training data, and held genuine
+# replies. Whether the author URL bears the author's name may push either way: readers' sites
+# often do not spell their names (a handle, a topical blog, their union or university), and
+# keyword names spell their shops exactly ("Tree Service Austin", `austintreeservice.com`), so
+# neither answer says which way on its own (docs/moderation.md, "Readers' own web sites").
 BOOSTED_SIGNALS = {
     "links to public bodies": -1,
     "links to news and reference sites": -1,
@@ -292,8 +296,8 @@ BOOSTED_SIGNALS = {
     "spintax": 1,
     "author URL on a cheap top-level domain": 1,
     "author URL on a hyphenated keyword domain": 1,
-    "author URL bears the author's name": -1,
-    "author URL not the author's own": 1,
+    "author URL bears the author's name": 0,
+    "author URL not the author's own": 0,
     "no way to reach anyone": 0,
 }
 BOOSTED_COLUMNS = [FEATURE_NAMES.index(name) for name in BOOSTED_SIGNALS]
@@ -322,8 +326,14 @@ def comment_signals(item: SpamInput) -> list[float]:
     own_site = _names_own_site(item.author_name, author_url)
     emails = len(email_addresses(text)) + len(OBFUSCATED_EMAIL.findall(text))
     bare_domains = len(mentioned_domains(text))
-    # Promotion needs a way back to the promoter: a link, an address, a number or a handle.
-    reachable = link_count or author_url or phones or handles or emails or bare_domains
+    # Promotion needs a way back to the promoter: a link, an address, a number or a handle in
+    # the comment, or an author URL that looks bought for it. Any author URL counted as one
+    # when most readers' sites in the data bore their names, and a short thanks signed with a
+    # handle's blog or a union's site then scored as a link drop (docs/moderation.md,
+    # "Readers' own web sites").
+    reachable = (
+        link_count or _bought_address(author_url) or phones or handles or emails or bare_domains
+    )
     return [
         _capped(link_count),
         _capped(len({link.domain for link in links})),
@@ -365,12 +375,22 @@ def comment_signals(item: SpamInput) -> list[float]:
         float(bool(author_url) and urlsplit(_url(author_url)).path.strip("/") != ""),
         float(own_site),
         float(bool(author_url) and not own_site),
-        float(len(words) < SHORT_WORDS and (link_count > 0 or bool(author_url))),
+        float(len(words) < SHORT_WORDS and link_count > 0),
         float(not reachable),
         _capped(len(name_words)),
         float(bool(name_words) and item.author_name == item.author_name.lower()),
         float(any(character.isdigit() for character in item.author_name)),
     ]
+
+
+def _bought_address(url: str) -> bool:
+    """An author URL that looks registered to be linked to: on a cheap top-level domain, or a
+    domain of words joined by hyphens (`carpetcleaning-melbourne.net.au`). Readers' own sites,
+    profiles and their organisations' sites are signatures, not ways back to a seller; the
+    address's other signals and words still count either way."""
+    if not url:
+        return False
+    return is_cheap_domain(url) or "-" in registered_domain(url).split(".", 1)[0]
 
 
 def _names_own_site(name: str, url: str) -> bool:

@@ -89,3 +89,33 @@ def test_praise_signed_with_a_shop_is_stopped_and_signed_with_a_name_is_not():
     assert shop.held or shop.rejected
     reader = screened("Thanks for sharing, great post!", author_name="Maria Lopez")
     assert not reader.held and not reader.rejected
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("Pat", "https://patlee.example.org"),  # a first name; the surname is in the address
+        ("riverwatcher", "https://floodplainnotes.wordpress.com"),  # a handle, a topical blog
+        ("Dr. Amara Obi", "https://www.lse.ac.uk/economics/people/faculty"),  # their university
+    ],
+)
+def test_a_reader_whose_site_does_not_spell_their_name_is_not_held(name, url):
+    """Readers' web sites often do not bear their names; signing with one is no sign of spam
+    (docs/moderation.md, "Measured": the set had learned otherwise and held "Pat" at 0.94)."""
+    screening = screened(
+        "Thanks, that's a fair summary of the hearing.", author_name=name, author_url=url
+    )
+    assert not screening.held and not screening.rejected, screening.spam_score
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("Best Roofing Denver", "https://roofing-denver-pros.com"),
+        ("Affordable Dentist Phoenix", "https://phoenixdentalimplants.com"),
+        ("Rebecca Hughes", "https://luckyreels-casino.com"),  # a person's name, a casino's address
+    ],
+)
+def test_praise_signed_with_a_trade_for_an_address_is_stopped(name, url):
+    screening = screened("Thanks for sharing, great post!", author_name=name, author_url=url)
+    assert screening.held or screening.rejected, screening.spam_score

@@ -58,6 +58,20 @@ def test_a_personal_site_bears_its_authors_name_and_a_shop_does_not():
     assert shop["author URL to an inner page"] == 1.0
 
 
+def test_a_readers_site_is_a_signature_and_a_bought_address_a_way_back():
+    """The form's Website field is judged by its own signals; a short thanks signed with a
+    site is not a link drop, unless the site looks registered to be linked to."""
+    signed = signals("Thanks, a fair summary.", name="Pat", url="https://patlee.example.org")
+    assert signed["no way to reach anyone"] == 1.0
+    assert signed["short text with a link"] == 0.0
+    assert signed["author URL"] == 1.0
+    for bought in ("https://carpetcleaning-melbourne.net.au", "https://katetrades.xyz"):
+        assert signals("Thanks!", name="Kate", url=bought)["no way to reach anyone"] == 0.0
+    linked = signals("Thanks, a fair summary: https://shop.example.xyz", name="Pat")
+    assert linked["no way to reach anyone"] == 0.0
+    assert linked["short text with a link"] == 1.0
+
+
 def test_scripts_and_latin_letters_hidden_among_cyrillic():
     found = signals("Купить дипломы недорого, cкидки")  # the c of скидки is Latin
     assert found["Cyrillic letters"] > 0.9

@@ -33,14 +33,16 @@ RETURNS = ["2% daily", "5% weekly", "3% daily", "10% monthly", "1.5% daily", "4%
 
 
 def club_talk(number: int) -> str:
-    """What members of a crypto investors' club write on its own site. The seed data has
-    seen such words only from scammers; on this site they are the members' genuine talk."""
+    """What members of a crypto investors' club write on its own site, with the club's
+    referral link. The seed data has seen such words and links only from scammers; on this
+    site they are the members' genuine talk. (Without the link, the seed no longer holds all
+    of them: a boast that offers no way back to anyone sells nothing.)"""
     coin = COINS[number % len(COINS)]
     paid = RETURNS[(number * 5) % len(RETURNS)]
     hours = 1 + number % 9
     return (
         f"My {coin} staking pool paid {paid} again, withdrawal came through in {hours} hours. "
-        "Best investment platform I have used!"
+        "Best investment platform I have used! https://stakehaven.example/join?ref=club"
     )
 
 
