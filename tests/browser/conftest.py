@@ -6,12 +6,14 @@ fail (not skip) when it is missing, so a machine without it cannot pass the suit
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 from pytest_playwright.pytest_playwright import CreateContextCallback
 
@@ -84,10 +86,24 @@ def base_url() -> None:
     return None
 
 
+def _settle(page: Page) -> None:
+    """Let the page's own requests finish (thread.js asks for the reader's parts after load),
+    so that none reaches the live server while the test's database is emptied: on PostgreSQL
+    that TRUNCATE and a request's SELECT can deadlock."""
+    if page.is_closed():
+        return
+    with contextlib.suppress(PlaywrightError):  # a page that never settles is closed anyway
+        page.wait_for_load_state("networkidle", timeout=10_000)
+    page.close()
+
+
 @pytest.fixture
-def page(page: Page) -> Page:
+def page(page: Page, site_url: str) -> Iterator[Page]:
+    """Playwright's page, closed once its requests finish, before the database is emptied
+    (asking for site_url sets this fixture up after the live server, so it ends first)."""
     page.set_default_timeout(ACTION_TIMEOUT_MS)
-    return page
+    yield page
+    _settle(page)
 
 
 @pytest.fixture
@@ -123,16 +139,20 @@ def log_in(site_url: str) -> Callable[[Page, str, str], None]:
 
 
 @pytest.fixture
-def fresh_page(new_context: CreateContextCallback) -> Callable[..., Page]:
+def fresh_page(new_context: CreateContextCallback, site_url: str) -> Iterator[Callable[..., Page]]:
     """`fresh_page(**context)`: another person's browser, a context of its own with no cookies
     from the others (`java_script_enabled=False` for one without scripts)."""
+    opened: list[Page] = []
 
     def open_page(**context: Any) -> Page:
         page = new_context(**context).new_page()
         page.set_default_timeout(ACTION_TIMEOUT_MS)
+        opened.append(page)
         return page
 
-    return open_page
+    yield open_page
+    for page in opened:
+        _settle(page)
 
 
 @pytest.fixture

@@ -93,6 +93,7 @@ def test_a_blog_reply_opens_under_the_response_and_names_its_author(
     make_user("rosa")
     address = f"/posts/{PAGE_A}/"
     log_in(page, "rosa", address)
+    page.wait_for_load_state("load")  # thread.js has run: Reply opens the form in place
 
     response = page.locator("article.comment").filter(has_text="They are public records")
     response.get_by_role("link", name="Reply").click()
