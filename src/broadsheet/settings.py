@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "broadsheet.guard",
     "broadsheet.screening",
     "broadsheet.moderation",
+    "broadsheet.interop",
     "broadsheet.api",
     "ninja",
     "broadsheet.admin_config.BroadsheetAdminConfig",

@@ -1,0 +1,154 @@
+"""What an importer reads from another system, in one shape for every source.
+
+Each reader (WXR, Disqus, Scoop) turns its format into these values and nothing else; one
+writer (`interop.writer`) turns them into accounts, sections, posts and comments through the
+same services that the site's own pages use. Keeping the two apart lets every format be
+tested without a database, and keeps the rules (numbering, sanitizing, idempotency, all or
+nothing) in one place.
+
+Every record carries `key`: the source's own identifier for the thing (a WordPress post id,
+a Disqus thread id, a Scoop sid or cid), unique within its kind and source. The writer
+remembers which local object each key made, so that running an import again creates
+nothing, and so that records can name each other (a comment's post, its parent, an author)
+by key before any of them exists here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Source(StrEnum):
+    WORDPRESS = "wordpress"
+    DISQUS = "disqus"
+    SCOOP = "scoop"
+
+
+class Markup(StrEnum):
+    """How a text was written where it came from."""
+
+    HTML = "html"  # WordPress, Disqus and Scoop store HTML (sanitized on the way in)
+    MARKDOWN = "markdown"
+    PLAIN = "plain"  # text whose line breaks are the only structure
+
+
+class PostStatus(StrEnum):
+    PUBLISHED = "published"
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"  # published at `published`, which lies in the future
+
+
+class CommentKind(StrEnum):
+    COMMENT = "comment"
+    PINGBACK = "pingback"
+    TRACKBACK = "trackback"
+
+
+class CommentStatus(StrEnum):
+    VISIBLE = "visible"
+    HELD = "held"
+    SPAM = "spam"
+    DELETED = "deleted"  # WordPress's trash, Disqus's isDeleted
+    HIDDEN = "hidden"  # hidden by the community (Scoop's rating below zero / hidden flag)
+
+
+@dataclass(frozen=True)
+class ImportedUser:
+    key: str
+    username: str  # the login name there; made unique here if it clashes
+    display_name: str = ""
+    email: str = ""
+    joined: datetime | None = None
+    url: str = ""
+    is_author: bool = False  # wrote posts there: joins the editors
+
+
+@dataclass(frozen=True)
+class ImportedSection:
+    key: str
+    name: str
+    slug: str = ""
+    parent_key: str | None = None  # nested categories
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ImportedTag:
+    key: str
+    name: str
+    slug: str = ""
+
+
+@dataclass(frozen=True)
+class ImportedPost:
+    key: str
+    title: str
+    slug: str = ""
+    status: PostStatus = PostStatus.PUBLISHED
+    published: datetime | None = None  # aware; None for a draft never published
+    author_keys: tuple[str, ...] = ()
+    byline: str = ""
+    intro: str = ""  # above the fold
+    body: str = ""  # below the fold ("more")
+    markup: Markup = Markup.HTML
+    excerpt: str = ""
+    section_key: str | None = None
+    tag_keys: tuple[str, ...] = ()
+    sticky: bool = False
+    comments_open: bool = True
+    video_url: str = ""
+    is_page: bool = False  # a WordPress page rather than a post
+    old_urls: tuple[str, ...] = ()  # paths (and queries) that should redirect here
+    notes: tuple[str, ...] = ()  # what the reader changed and the summary must say
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    key: str
+    post_key: str
+    body: str
+    markup: Markup = Markup.HTML
+    parent_key: str | None = None
+    author_key: str | None = None  # a known account; else the name, e-mail and URL below
+    author_name: str = ""
+    author_email: str = ""
+    author_url: str = ""
+    ip_address: str = ""
+    created: datetime | None = None  # aware
+    status: CommentStatus = CommentStatus.VISIBLE
+    kind: CommentKind = CommentKind.COMMENT
+    subject: str = ""
+    ratings: tuple[tuple[str, int], ...] = ()  # (rater's user key, value) as the source rated
+    original_id: str = ""  # kept so that old `#comment-<id>` anchors keep working
+
+
+@dataclass(frozen=True)
+class ImportedRedirect:
+    old: str  # a path, with its query where one matters ("/?p=12", "/story/2004/1/2/3/45")
+    post_key: str | None = None  # where it leads: a post, a section, a user, or a given path
+    section_key: str | None = None
+    user_key: str | None = None
+    tag_key: str | None = None
+    target: str = ""
+
+
+@dataclass
+class ImportSummary:
+    """What an import made, changed and left, each skip with its reason."""
+
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count_created(self, kind: str, count: int = 1) -> None:
+        self.created[kind] = self.created.get(kind, 0) + count
+
+    def count_updated(self, kind: str, count: int = 1) -> None:
+        self.updated[kind] = self.updated.get(kind, 0) + count
+
+    def skip(self, what: str, why: str) -> None:
+        self.skipped.append((what, why))
