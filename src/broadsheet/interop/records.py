@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from broadsheet.errors import InvalidInput
+
 
 class Source(StrEnum):
     WORDPRESS = "wordpress"
@@ -125,6 +127,18 @@ class ImportedComment:
 
 
 @dataclass(frozen=True)
+class ImportedPostLink:
+    """Records of this source that name post `key` mean the post already here with `post_id`.
+
+    Disqus holds only discussions: its threads are matched to posts that exist (imported
+    from WordPress, or written here) and then say so with this record.
+    """
+
+    key: str
+    post_id: int
+
+
+@dataclass(frozen=True)
 class ImportedRedirect:
     old: str  # a path, with its query where one matters ("/?p=12", "/story/2004/1/2/3/45")
     post_key: str | None = None  # where it leads: a post, a section, a user, or a given path
@@ -152,3 +166,30 @@ class ImportSummary:
 
     def skip(self, what: str, why: str) -> None:
         self.skipped.append((what, why))
+
+
+Record = (
+    ImportedUser
+    | ImportedSection
+    | ImportedTag
+    | ImportedPost
+    | ImportedPostLink
+    | ImportedComment
+    | ImportedRedirect
+)
+
+
+class ImportFileError(InvalidInput):
+    """A file (or database) an importer cannot read, saying where: element and line."""
+
+    code = "import_file"
+
+    def __init__(self, message: str, *, line: int | None = None, element: str = "") -> None:
+        where = ", ".join(
+            part
+            for part in (f"line {line}" if line else "", f"<{element}>" if element else "")
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+        self.line = line
+        self.element = element
