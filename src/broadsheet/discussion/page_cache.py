@@ -90,10 +90,13 @@ def _deploy_digest(env: Environment) -> str:
     return digest.hexdigest()
 
 
-def page_key(kind: str, post_id: int, *parts: Any) -> tuple[str, int]:
+def page_key(
+    kind: str, post_id: int, *parts: Any, tokens: tuple[int, int] | None = None
+) -> tuple[str, int]:
     """The cache key of one rendering of a post's page (kind: "page" or "thread"), and the
-    time of the last change it shows."""
-    thread, site = tokens_for(post_id)
+    time of the last change it shows. `tokens`: the thread's and site's version tokens, when
+    the caller read them (tokens_for) to say what the page was built from."""
+    thread, site = tokens or tokens_for(post_id)
     signature = "|".join(
         str(part) for part in (kind, post_id, thread, site, deploy_digest(), *parts)
     )

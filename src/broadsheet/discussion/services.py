@@ -72,12 +72,21 @@ HIGHEST_RATING = 5
 HIDE_RATING = 0  # reserved for trusted readers (community moderation)
 
 
+def comments_close_at(*, post: Post, settings: DiscussionSettings) -> datetime | None:
+    """When the post's comments close with its age (the site's setting), if they do."""
+    days = settings.close_comments_after_days
+    if days and post.publish_at:
+        return post.publish_at + timedelta(days=days)
+    return None
+
+
 def comments_closed_reason(*, post: Post, settings: DiscussionSettings) -> str | None:
     """Why nobody may comment on this post now, or None when comments are open."""
     if not post.comments_open:
         return "Comments are closed."
-    days = settings.close_comments_after_days
-    if days and post.publish_at and post.publish_at < timezone.now() - timedelta(days=days):
+    closes_at = comments_close_at(post=post, settings=settings)
+    if closes_at is not None and closes_at < timezone.now():
+        days = settings.close_comments_after_days
         return f"Comments are closed: comments close {days} days after a post is published."
     return None
 

@@ -6,6 +6,7 @@ discussion depends on publishing, never the other way round.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -29,6 +30,7 @@ from broadsheet.discussion.choices import (
 from broadsheet.discussion.display import DISPLAY_LABELS, SORT_LABELS
 from broadsheet.discussion.forms import CommentForm, EditCommentForm
 from broadsheet.discussion.fragments import derived_subject, render_fragment
+from broadsheet.discussion.front_cache import BUILT_FROM_HEADER, BuiltFrom
 from broadsheet.discussion.languages import comment_language
 from broadsheet.discussion.models import (
     Comment,
@@ -44,6 +46,7 @@ from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
 from broadsheet.guard.gate import guarded_write
 from broadsheet.guard.honeypot import COMMENT_FORM, HoneypotForm
 from broadsheet.guard.ratelimits import COMMENT, COMMENT_DELETE, COMMENT_EDIT, RATING, THREAD_STATE
+from broadsheet.page_versions import tokens_for
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import Post, SiteSettings
@@ -105,14 +108,20 @@ def _page_response(
     )
     rendering = False
     if whole_page:
-        key, changed = page_cache.page_key("page", post.pk, *parts)
+        tokens = tokens_for(post.pk)
+        key, changed = page_cache.page_key("page", post.pk, *parts, tokens=tokens)
+        built_from = BuiltFrom(
+            post.pk, *tokens, expires_at=_cached_until(post, settings).timestamp()
+        )
         stored = page_cache.load(key, request)
         if stored is None:
             rendering = page_cache.claim_render(key)
             if not rendering:
                 stored = page_cache.wait_for(key, lambda name: page_cache.load(name, request))
         if stored is not None:
-            return _remember_choice(request, view, page_cache.respond(request, stored, hit=True))
+            response = page_cache.respond(request, stored, hit=True)
+            response[BUILT_FROM_HEADER] = built_from.header_value()
+            return _remember_choice(request, view, response)
     try:
         response = _render_page(
             request,
@@ -133,10 +142,19 @@ def _page_response(
         if whole_page and response.status_code == 200:
             stored = page_cache.store(key, response, changed)
             response = page_cache.respond(request, stored, hit=False)
+            response[BUILT_FROM_HEADER] = built_from.header_value()
     finally:
         if rendering:
             page_cache.release_render(key)
     return _remember_choice(request, view, response)
+
+
+def _cached_until(post: Post, settings: DiscussionSettings) -> datetime:
+    """How long an anonymous page may be answered without asking Django: the page cache's
+    lifetime, or sooner when the post's comments close with age in the meantime."""
+    until = timezone.now() + timedelta(seconds=page_cache.PAGE_CACHE_SECONDS)
+    closes_at = services.comments_close_at(post=post, settings=settings)
+    return min(until, closes_at) if closes_at else until
 
 
 def _render_page(
