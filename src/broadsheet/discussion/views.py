@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from broadsheet.accounts.permissions import can_edit_posts, is_moderator, is_trusted
+from broadsheet.accounts.permissions import Actor, can_edit_posts, is_moderator, is_trusted
 from broadsheet.discussion import page_cache, selectors, services
 from broadsheet.discussion.choices import (
     CHOICE_COOKIE,
@@ -223,6 +223,22 @@ def _render_page(
     )
 
 
+EVERYONE = "everyone"
+TRUSTED = "trusted"
+MODERATORS = "moderators"
+
+
+def _thread_audience(post: Post, viewer: Actor) -> str | None:
+    """Which shared rendering of the thread this reader sees: what everyone sees, what every
+    trusted reader sees (hidden comments in full), what every moderator sees (held ones too);
+    or None for a reader with a comment of their own held in the thread, which only they see."""
+    if is_moderator(viewer):
+        return MODERATORS
+    if selectors.holds_comment_of(post=post, viewer=viewer):
+        return None
+    return TRUSTED if selectors.sees_hidden_comments(viewer) else EVERYONE
+
+
 def _thread_html(
     request: HttpRequest,
     post: Post,
@@ -237,14 +253,12 @@ def _thread_html(
 ) -> str:
     """The thread's heading, comments and page links: from the cache, or rendered and kept,
     for every reader who sees what an anonymous one sees; rendered for the others."""
-    viewer = request.user
-    own_view = selectors.sees_hidden_comments(viewer) or selectors.holds_comment_of(
-        post=post, viewer=viewer
-    )
+    audience = _thread_audience(post, request.user)
+    own_view = audience != EVERYONE
     key = ""
     rendering = False
-    if not own_view:
-        key, _ = page_cache.page_key("thread", post.pk, *parts)
+    if audience is not None:
+        key, _ = page_cache.page_key("thread", post.pk, audience, *parts)
         cached = page_cache.load_text(key)
         if cached is None:
             rendering = page_cache.claim_render(key)

@@ -11,8 +11,10 @@ import brotli  # type: ignore[import-untyped]
 import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from broadsheet.accounts.roles import Role
 from broadsheet.accounts.services import SiteAddress, update_profile
@@ -273,6 +275,37 @@ def test_readers_who_see_more_get_the_thread_rendered_for_them(client, post, rea
 @pytest.fixture
 def trusted(db):
     return make_user("tess", Role.TRUSTED)
+
+
+def test_trusted_readers_and_moderators_each_share_their_own_cached_thread(
+    client, post, reader, trusted, moderator
+):
+    """Hidden comments in full for trusted readers, held ones for moderators: one rendering
+    per audience, never shown to another audience."""
+    hidden = make_comment(post, reader, "Rated out of sight.")
+    Comment.objects.filter(pk=hidden.pk).update(state=CommentState.HIDDEN)
+    held = make_comment(post, make_user("newcomer"), "Held for review.")
+    Comment.objects.filter(pk=held.pk).update(state=CommentState.HELD)
+    sharing = {"trusted": [trusted, make_user("tom", Role.TRUSTED)], "moderators": [moderator]}
+    with CaptureQueriesContext(connection) as first_trusted:
+        client.force_login(trusted)
+        seen = text_of(client, post)
+    assert "Rated out of sight." in seen
+    assert "Held for review." not in seen
+    client.force_login(sharing["trusted"][1])
+    with CaptureQueriesContext(connection) as second_trusted:
+        assert "Rated out of sight." in text_of(client, post)
+    # The second trusted reader's thread came from the cache: no comment query.
+    assert len(second_trusted) < len(first_trusted)
+    client.force_login(moderator)
+    seen = text_of(client, post)
+    assert "Held for review." in seen
+    client.force_login(make_user("plain"))
+    seen = text_of(client, post)
+    assert "Rated out of sight." not in seen
+    assert "Held for review." not in seen
+    client.logout()
+    assert "Held for review." not in text_of(client, post)
 
 
 def test_a_cached_page_costs_a_constant_few_queries(post, reader, editor, page_queries):
