@@ -7,6 +7,9 @@ import secrets
 from typing import Any
 
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from broadsheet.discussion.languages import DETECT, canonical_tag, language_choices
 from broadsheet.discussion.models import (
@@ -23,6 +26,33 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
+class LanguageSelect(forms.Select):
+    """The language menu, written out here rather than through Django's widget templates.
+
+    The menu lists about a hundred languages; through the template engine (one include per
+    option) it cost a signed-in reader's post page about 15 ms of its 20 (profiled on a
+    1,000-comment thread whose thread HTML came from the cache)."""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: Any = None,
+    ) -> SafeString:
+        chosen = {str(item) for item in self.format_value(value)}
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option, " selected" if str(option) in chosen else "", label)
+                for option, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
 class LanguageField(forms.ChoiceField):
     """The comment's language: "detect" (the default) or a language the author names.
 
@@ -33,6 +63,7 @@ class LanguageField(forms.ChoiceField):
         super().__init__(
             label="Language",
             choices=language_choices(),
+            widget=LanguageSelect,
             initial=DETECT,
             required=False,
             help_text="Lets screen readers and browsers read your comment in its language.",

@@ -144,3 +144,21 @@ def test_language_tags_are_written_in_their_usual_case():
     assert canonical_tag("sr-latn-rs") == "sr-Latn-RS"
     assert canonical_tag("english") == ""
     assert canonical_tag('fr" onmouseover="x') == ""
+
+
+def test_the_language_menu_lists_every_language_escaped_with_the_chosen_one_selected():
+    from broadsheet.discussion.forms import CommentForm, EditCommentForm
+    from broadsheet.discussion.languages import language_choices
+
+    unbound = str(CommentForm(anonymous=False, subject=True)["language"])
+    assert unbound.startswith("<select ")
+    assert ' name="language"' in unbound
+    assert ' id="id_language"' in unbound
+    assert 'aria-describedby="id_language_helptext"' in unbound
+    assert unbound.count("<option ") == len(language_choices())
+    assert '<option value="detect" selected>Tell from the text</option>' in unbound
+    chosen = EditCommentForm(data={"body": "Bonjour", "language": "fr"})
+    assert '<option value="fr" selected>' in str(chosen["language"])
+    assert '<option value="detect" selected>' not in str(chosen["language"])
+    hostile = EditCommentForm(data={"body": "x", "language": '"><script>'})
+    assert "<script>" not in str(hostile["language"])
