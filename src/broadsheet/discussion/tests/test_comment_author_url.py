@@ -3,6 +3,8 @@ stored, and read by the spam filter."""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
@@ -116,7 +118,7 @@ def test_a_javascript_address_comes_back_in_the_form_and_nothing_is_stored(
     response = client.post(post.get_absolute_url(), {**fields, "post": "1"})
     assert response.status_code == 422
     page = response.content.decode()
-    assert "Give your web site&#x27;s address, starting with http:// or https://." in page
+    assert "Give your web site's address, starting with http:// or https://." in html.unescape(page)
     assert "Keep my words.</textarea>" in page
     assert not Comment.objects.exists()
 
