@@ -11,6 +11,7 @@ protocol names the methods the rest of Broadsheet relies on.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from typing import Any, Protocol
@@ -24,7 +25,7 @@ from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyp
 from sklearn.model_selection import StratifiedGroupKFold  # type: ignore[import-untyped]
 from sklearn.pipeline import FeatureUnion, Pipeline  # type: ignore[import-untyped]
 from sklearn.preprocessing import FunctionTransformer  # type: ignore[import-untyped]
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
 from broadsheet.errors import BroadsheetError
 from broadsheet.screening.spam_features import (
@@ -239,7 +240,7 @@ class SpamClassifier:
         # One thread: the trees' OpenMP threads cost more to start than one comment takes to
         # score (5 ms against 100 to 300 ms on a busy 2-CPU machine), and a web process has
         # requests, not cores, to spare.
-        with threadpool_limits(limits=1, user_api="openmp"):
+        with _openmp_controller().limit(limits=1, user_api="openmp"):
             probabilities: NDArray[np.float64] = self.booster.predict_proba(
                 _booster_inputs(scores, spam_signals(items))
             )
@@ -251,6 +252,14 @@ class SpamClassifier:
             self.vectorizer.transform(list(items))
         )[:, 1]
         return scores
+
+
+@functools.cache
+def _openmp_controller() -> ThreadpoolController:
+    """The process's thread pools, found once: `threadpool_limits` looks for them again on
+    every call (reading the process's memory map), which cost each posted comment 9 ms.
+    Made at the first scoring, once the trees' OpenMP library is loaded."""
+    return ThreadpoolController()
 
 
 def build_spam_pipeline(*, seed: int = 0) -> SpamPipeline:
