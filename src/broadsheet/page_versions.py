@@ -17,8 +17,12 @@ which the page cache sends as Last-Modified.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.core.cache import cache
+
+# What no change announces (a scheduled post coming out) shows within this long.
+SITE_WIDE_SECONDS = 600
 
 SITE_KEY = "page-version:site"
 
@@ -65,3 +69,16 @@ def tokens_for(post_id: int) -> tuple[int, int]:
     if len(found) == len(keys):
         return int(found[keys[0]]), int(found[keys[1]])
     return thread_token(post_id), site_token()
+
+
+def remembered_for_site[T](name: str, compute: Callable[[], T]) -> T:
+    """A value that only a change to the whole site alters (the sections in the header, a
+    post's neighbours), computed once per site token and kept in the shared cache: pages
+    rendered for one reader (signed in) then cost no query for it."""
+    key = f"site-wide:{name}:{site_token()}"
+    found = cache.get(key)
+    if isinstance(found, tuple) and len(found) == 1:
+        return found[0]  # type: ignore[no-any-return]
+    value = compute()
+    cache.set(key, (value,), SITE_WIDE_SECONDS)
+    return value

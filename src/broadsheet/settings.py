@@ -174,6 +174,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+# Source maps are for developers' tools, not readers: not worth compressing at every deploy.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf",
+    "flv", "woff", "woff2", "map",
+]  # fmt: skip
 MEDIA_ROOT = VAR_DIR / "media"
 
 MAILERS = configuration.mailers(VAR_DIR, PRODUCTION)

@@ -86,6 +86,24 @@ def sync_role_groups_after_migrate(**kwargs: Any) -> None:
 
 
 def role_of(user: User) -> Role:
+    """The user's role, looked up once per user object (a page asks several times), as
+    Django keeps their permissions; `set_role` forgets it."""
+    cached: Role | None = getattr(user, ROLE_CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    role = _looked_up_role(user)
+    setattr(user, ROLE_CACHE_ATTRIBUTE, role)
+    return role
+
+
+ROLE_CACHE_ATTRIBUTE = "_broadsheet_role"
+
+
+def forget_role(user: User) -> None:
+    user.__dict__.pop(ROLE_CACHE_ATTRIBUTE, None)
+
+
+def _looked_up_role(user: User) -> Role:
     if user.is_superuser:
         return Role.ADMIN
     names = {group.name for group in user.groups.all()}

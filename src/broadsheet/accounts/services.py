@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from broadsheet.accounts.models import ApiToken, User
-from broadsheet.accounts.roles import ROLE_ORDER, STAFF_ROLES, Role
+from broadsheet.accounts.roles import ROLE_ORDER, STAFF_ROLES, Role, forget_role
 from broadsheet.changes import DisplayNameChanged, announce
 from broadsheet.errors import BroadsheetError, Conflict, InvalidInput, NotFound
 
@@ -174,6 +174,9 @@ def set_role(*, user: User, role: Role) -> None:
     user.is_staff = role in STAFF_ROLES
     user.is_superuser = role is Role.ADMIN
     user.save(update_fields=["is_staff", "is_superuser"])
+    forget_role(user)
+    for cached_permissions in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(cached_permissions, None)
 
 
 def get_or_create_api_token(*, user: User) -> ApiToken:

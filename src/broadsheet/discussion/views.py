@@ -46,7 +46,7 @@ from broadsheet.errors import BroadsheetError, InvalidInput, with_error_headers
 from broadsheet.guard.gate import guarded_write
 from broadsheet.guard.honeypot import COMMENT_FORM, HoneypotForm
 from broadsheet.guard.ratelimits import COMMENT, COMMENT_DELETE, COMMENT_EDIT, RATING, THREAD_STATE
-from broadsheet.page_versions import tokens_for
+from broadsheet.page_versions import remembered_for_site, tokens_for
 from broadsheet.publishing import selectors as publishing_selectors
 from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import Post, SiteSettings
@@ -204,7 +204,10 @@ def _render_page(
         "discussion/post_page.html",
         {
             "post": post,
-            "neighbours": publishing_selectors.neighbours(post),
+            "neighbours": remembered_for_site(
+                f"neighbours:{post.pk}:{post.publish_at.timestamp() if post.publish_at else 0}",
+                lambda: publishing_selectors.neighbours(post),
+            ),
             "video": video,
             "is_preview": not publishing_selectors.is_visible(post),
             "thread_html": thread_html,

@@ -238,3 +238,23 @@ def test_serve_stores_the_spam_filters_first_model_before_the_server_starts() ->
     assert SpamModel.objects.count() == 1
     _store_spam_model_before_serving()  # up to date: nothing fitted again
     assert SpamModel.objects.count() == 1
+
+
+def test_serve_collects_static_files_again_only_when_their_sources_change(settings, tmp_path):
+    from broadsheet import cli
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    cli._collect_static_files_when_changed()
+    collected = settings.STATIC_ROOT / "theme" / "base.css"
+    assert collected.exists()
+    collected.unlink()
+    cli._collect_static_files_when_changed()  # same sources: nothing is collected again
+    assert not collected.exists()
+    theme_static = tmp_path / "theme-static"
+    (theme_static / "theme").mkdir(parents=True)
+    (theme_static / "theme" / "extra.css").write_text("/* a theme's own file */\n")
+    settings.STATICFILES_DIRS = [theme_static]
+    cli._collect_static_files_when_changed()  # a new source: collected again, in full
+    assert collected.exists()
+    assert (settings.STATIC_ROOT / "theme" / "extra.css").exists()

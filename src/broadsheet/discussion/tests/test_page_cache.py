@@ -340,3 +340,18 @@ def test_one_reader_renders_a_missing_page_while_the_others_wait_for_it(client, 
     first = read(client, post)
     assert first["X-Page-Cache"] == "miss"
     assert read(client, post)["X-Page-Cache"] == "hit"
+
+
+def test_a_signed_in_readers_cached_page_costs_a_constant_ten_queries_at_most(
+    client, post, reader, editor, page_queries
+):
+    from broadsheet.discussion.sample_threads import generate_thread
+
+    client.force_login(make_user("regular"))
+    generate_thread(post=post, authors=[reader, editor], count=10)
+    small = page_queries(post.get_absolute_url(), cached=True)
+    generate_thread(post=post, authors=[reader, editor], count=1990, seed=2)
+    Post.objects.filter(pk=post.pk).update(comment_count=2000)
+    large = page_queries(post.get_absolute_url(), cached=True)
+    assert same_query_count(small, large)
+    assert len(large) <= 10, "\n".join(large)
