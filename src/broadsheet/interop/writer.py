@@ -531,6 +531,30 @@ class _Writer:
         self.unchanged[kind] = self.unchanged.get(kind, 0) + 1
 
 
+def summary_text(summary: ImportSummary) -> str:
+    """The summary as the command line prints it and the admin shows it."""
+    lines = ["Dry run: nothing was written." if summary.dry_run else "Import finished."]
+
+    def counts(label: str, numbers: dict[str, int]) -> None:
+        if numbers:
+            listed = ", ".join(
+                f"{count:,} {_plural(kind, count)}" for kind, count in numbers.items()
+            )
+            lines.append(f"{label}: {listed}.")
+
+    counts("Would create" if summary.dry_run else "Created", summary.created)
+    counts("Would update" if summary.dry_run else "Updated", summary.updated)
+    if not summary.created and not summary.updated:
+        lines.append("Nothing new to import.")
+    if summary.skipped:
+        lines.append(f"Skipped ({len(summary.skipped):,}):")
+        lines += [f"  - {what}: {why}" for what, why in summary.skipped]
+    if summary.notes:
+        lines.append(f"Notes ({len(summary.notes):,}):")
+        lines += [f"  - {note}" for note in summary.notes]
+    return "\n".join(lines)
+
+
 def old_path_of(old: str) -> str:
     """An old address as Redirect.old_path keeps it: the path (decoded, as Django gives
     request.path) and the query where there is one, without scheme, host or fragment."""
