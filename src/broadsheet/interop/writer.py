@@ -52,6 +52,8 @@ from broadsheet.interop.records import (
     Source,
 )
 from broadsheet.markup import MarkupFormat
+from broadsheet.moderation.models import ModerationSettings
+from broadsheet.moderation.reputation import recompute_reputation
 from broadsheet.publishing.models import Post, Section, Tag
 from broadsheet.publishing.models import PostStatus as LocalPostStatus
 from broadsheet.publishing.selectors import get_site_settings
@@ -144,6 +146,9 @@ class _Writer:
     pending_comments: list[ImportedComment] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
     section_names: dict[int, str] = field(default_factory=dict)
+    # Authors of imported comments that came with ratings: their reputation is computed
+    # again at the end, as a reader's rating does one at a time (moderation.reputation).
+    rated_authors: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.site = get_site_settings()
@@ -180,6 +185,10 @@ class _Writer:
     def finish(self) -> None:
         if self.pending_comments:
             self._flush_comments()
+        if self.rated_authors:
+            settings = ModerationSettings.current()
+            for user_id in sorted(self.rated_authors):
+                recompute_reputation(user_id=user_id, settings=settings)
         for kind, count in sorted(self.unchanged.items()):
             self.summary.skip(f"{count:,} {_plural(kind, count)}", "already imported, unchanged")
 
@@ -424,6 +433,8 @@ class _Writer:
         rows = []
         for record, comment in zip(batch, comments, strict=True):
             written[record.key] = comment.pk
+            if comment.rating_count and comment.author_id is not None:
+                self.rated_authors.add(comment.author_id)
             rows.append(
                 ImportedObject(
                     source=self.source, kind=COMMENT, key=record.key, object_id=comment.pk

@@ -312,3 +312,26 @@ def test_the_writer_answers_the_old_addresses(client: Client) -> None:
     for old in ("/2010/05/hello-world/", "/2010/05/hello-world", "/?p=12"):
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (301, post.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_imported_ratings_give_the_figures_and_the_reputation_the_old_site_showed() -> None:
+    from django.utils import timezone
+
+    recently = timezone.now() - timedelta(days=2)
+    raters = [ImportedUser(key=f"r{n}", username=f"rater{n}") for n in range(2)]
+    run_import(
+        source=Source.SCOOP,
+        records=[
+            ImportedUser(key="w", username="writer"),
+            *raters,
+            ImportedPost(key="s1", title="Story", intro="Intro", published=recently),
+            ImportedComment(key="1", post_key="s1", body="Rated", author_key="w",
+                            created=recently, ratings=(("r0", 5), ("r1", 4), ("r0", 4))),
+        ],
+    )  # fmt: skip
+    comment = Comment.objects.get()
+    # A reader's last rating stands: r0 changed their 5 to a 4.
+    assert (comment.rating_count, comment.rating_average) == (2, 4.0)
+    assert "(4.00 / 2)" in comment.fragment_html
+    assert User.objects.get(username="writer").reputation is not None
