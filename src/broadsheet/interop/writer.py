@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -67,6 +68,7 @@ COMMENTS_PER_WRITE = 2_000
 KEYS_PER_QUERY = 500  # well under SQLite's limit of variables per statement
 SECTION_PARENT_SEPARATOR = " / "  # "Politics / Europe": a nested category keeps its parent
 USERNAME_LENGTH = 150  # as User.username
+USERS_PER_WRITE = 500  # accounts gathered before they are created in one INSERT
 _USERNAME_UNSAFE = re.compile(r"[^\w.@+-]+")
 EMPTY_COMMENT_TEXT = "(no text)"
 PROGRESS_EVERY = 5_000  # records between plain progress lines when not on a terminal
@@ -144,6 +146,8 @@ class _Writer:
     skipped_posts: set[str] = field(default_factory=set)
     unchanged: dict[str, int] = field(default_factory=dict)
     pending_comments: list[ImportedComment] = field(default_factory=list)
+    pending_users: dict[str, ImportedUser] = field(default_factory=dict)
+    remembered: list[ImportedObject] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
     section_names: dict[int, str] = field(default_factory=dict)
     # Authors of imported comments that came with ratings: their reputation is computed
@@ -169,7 +173,10 @@ class _Writer:
             self._flush_comments()
         if isinstance(record, ImportedUser):
             self._write_user(record)
-        elif isinstance(record, ImportedSection):
+            return
+        if self.pending_users:
+            self._flush_users()
+        if isinstance(record, ImportedSection):
             self._write_section(record)
         elif isinstance(record, ImportedTag):
             self._write_tag(record)
@@ -185,6 +192,8 @@ class _Writer:
     def finish(self) -> None:
         if self.pending_comments:
             self._flush_comments()
+        if self.pending_users:
+            self._flush_users()
         if self.rated_authors:
             settings = ModerationSettings.current()
             for user_id in sorted(self.rated_authors):
@@ -195,42 +204,68 @@ class _Writer:
     # Accounts
 
     def _write_user(self, record: ImportedUser) -> None:
-        if (USER, record.key) in self.known:
+        if (USER, record.key) in self.known or record.key in self.pending_users:
             self._unchanged(USER)
             return
-        email = _valid_email(record.email)
-        same_address = (
-            User.objects.filter(email__iexact=email).order_by("pk").first() if email else None
+        self.pending_users[record.key] = record
+        if len(self.pending_users) >= USERS_PER_WRITE:
+            self._flush_users()
+
+    def _flush_users(self) -> None:
+        """Create the gathered accounts in a few statements: a Scoop site brings tens of
+        thousands, and four queries each would take minutes."""
+        records, self.pending_users = list(self.pending_users.values()), {}
+        emails = {record.key: _valid_email(record.email) for record in records}
+        holders = _accounts_by_email({email for email in emails.values() if email})
+        taken = _taken_usernames(
+            {_username_base(record.username or record.display_name) for record in records}
         )
-        if same_address is not None:
-            # The same person (an earlier import from another source, or the site's own
-            # account): their records join that account rather than making a second.
-            self._remember(USER, record.key, same_address.pk)
-            self.summary.skip(
-                f"user {record.username}",
-                f"an account with the e-mail address {email} exists ({same_address.username}); "
-                "their posts and comments join it",
+        made: list[tuple[ImportedUser, User]] = []
+        for record in records:
+            email = emails[record.key]
+            same_address = holders.get(email.lower()) if email else None
+            if same_address is not None:
+                # The same person (an earlier import from another source, or the site's own
+                # account, or the file's own duplicate): their records join that account.
+                if same_address.pk is None:  # made from this file a moment ago: see below
+                    continue
+                self._remember_later(USER, record.key, same_address.pk)
+                self.summary.skip(
+                    f"user {record.username}",
+                    f"an account with the e-mail address {email} exists "
+                    f"({same_address.username}); their posts and comments join it",
+                )
+                continue
+            user = User(
+                username=_free_username(record.username or record.display_name, taken),
+                email=email,
+                display_name=one_line(check_storable(record.display_name, field="name"))[:80],
+                date_joined=record.joined or timezone.now(),
             )
-            return
-        user = User(
-            username=_free_username(record.username or record.display_name),
-            email=email,
-            display_name=one_line(check_storable(record.display_name, field="name"))[:80],
-            date_joined=record.joined or timezone.now(),
-        )
-        # No password: they choose one through "forgot password", at the address imported.
-        user.set_unusable_password()
-        user.save()
-        if record.is_author:
-            set_role(user=user, role=Role.EDITOR)
-        self._remember(USER, record.key, user.pk)
-        self.users[user.pk] = user
-        self.summary.count_created(USER)
-        if user.username != record.username:
-            self.summary.notes.append(
-                f"User {record.username!r} is called {user.username!r} here "
-                "(the name was taken or held characters usernames cannot)."
-            )
+            # No password: they choose one through "forgot password", at the address imported.
+            user.set_unusable_password()
+            made.append((record, user))
+            if email:
+                holders[email.lower()] = user
+        User.objects.bulk_create([user for _, user in made], batch_size=KEYS_PER_QUERY)
+        for record, user in made:
+            if record.is_author:
+                set_role(user=user, role=Role.EDITOR)
+            self._remember_later(USER, record.key, user.pk)
+            self.users[user.pk] = user
+            if user.username != record.username:
+                self.summary.notes.append(
+                    f"User {record.username!r} is called {user.username!r} here "
+                    "(the name was taken or held characters usernames cannot)."
+                )
+        # Duplicates of an address within the file join the account made for the first.
+        for record in records:
+            email = emails[record.key]
+            if (USER, record.key) not in self.known and email:
+                self._remember_later(USER, record.key, holders[email.lower()].pk)
+        if made:
+            self.summary.count_created(USER, len(made))
+        self._flush_remembered()
 
     def _user(self, key: str, *, named_by: str) -> User:
         user_id = self.known.get((USER, key))
@@ -538,6 +573,16 @@ class _Writer:
         ImportedObject.objects.create(source=self.source, kind=kind, key=key, object_id=object_id)
         self.known[(kind, key)] = object_id
 
+    def _remember_later(self, kind: str, key: str, object_id: int) -> None:
+        self.remembered.append(
+            ImportedObject(source=self.source, kind=kind, key=key, object_id=object_id)
+        )
+        self.known[(kind, key)] = object_id
+
+    def _flush_remembered(self) -> None:
+        ImportedObject.objects.bulk_create(self.remembered, batch_size=KEYS_PER_QUERY)
+        self.remembered = []
+
     def _unchanged(self, kind: str) -> None:
         self.unchanged[kind] = self.unchanged.get(kind, 0) + 1
 
@@ -639,15 +684,59 @@ def _valid_email(email: str) -> str:
     return email
 
 
-def _free_username(wanted: str) -> str:
-    """The imported login name as a valid username here, with -2, -3, … when taken."""
+def _username_base(wanted: str) -> str:
+    """The imported login name as a valid username here (before a clash is resolved)."""
     base = _USERNAME_UNSAFE.sub("-", one_line(wanted)).strip("-.")[: USERNAME_LENGTH - 8]
-    base = base or "user"
+    return base or "user"
+
+
+def _taken_usernames(bases: set[str]) -> set[str]:
+    """The usernames here, in lower case, that are one of `bases` or start like one (the
+    suffixed ones, "alice-2"), read in few queries."""
+    taken: set[str] = set()
+    ordered = sorted({base.lower() for base in bases})
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        chunk = ordered[start : start + KEYS_PER_QUERY]
+        taken.update(
+            name.lower()
+            for name in User.objects.annotate(lowered=Lower("username"))
+            .filter(lowered__in=chunk)
+            .values_list("username", flat=True)
+        )
+    for base in {base for base in ordered if base in taken}:
+        taken.update(
+            name.lower()
+            for name in User.objects.filter(username__istartswith=f"{base}-").values_list(
+                "username", flat=True
+            )
+        )
+    return taken
+
+
+def _free_username(wanted: str, taken: set[str]) -> str:
+    """A valid username from the imported one, with -2, -3, … when taken; `taken` (lower
+    case) gains it."""
+    base = _username_base(wanted)
     candidate, number = base, 2
-    while User.objects.filter(username__iexact=candidate).exists():
+    while candidate.lower() in taken:
         candidate = f"{base}-{number}"
         number += 1
+    taken.add(candidate.lower())
     return candidate
+
+
+def _accounts_by_email(emails: set[str]) -> dict[str, User]:
+    """Accounts here holding these addresses, by lower-cased address."""
+    found: dict[str, User] = {}
+    ordered = sorted({email.lower() for email in emails})
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        for user in (
+            User.objects.annotate(lowered=Lower("email"))
+            .filter(lowered__in=ordered[start : start + KEYS_PER_QUERY])
+            .order_by("-pk")
+        ):
+            found[user.email.lower()] = user
+    return found
 
 
 def _slug(text: str, *, fallback: str, length: int) -> str:

@@ -335,3 +335,22 @@ def test_imported_ratings_give_the_figures_and_the_reputation_the_old_site_showe
     assert (comment.rating_count, comment.rating_average) == (2, 4.0)
     assert "(4.00 / 2)" in comment.fragment_html
     assert User.objects.get(username="writer").reputation is not None
+
+
+@pytest.mark.django_db
+def test_one_person_twice_in_a_file_is_one_account_and_names_stay_unique(reader: User) -> None:
+    summary = run_import(
+        source=Source.DISQUS,
+        records=[
+            ImportedUser(key="a", username="sam", email="sam@example.org"),
+            ImportedUser(key="b", username="Sam", email="SAM@example.org"),
+            ImportedUser(key="c", username="sam", email="other@example.org"),
+            ImportedUser(key="d", username=reader.username, email=""),
+            ImportedUser(key="e", username="", display_name="Jo Bloggs"),
+        ],
+    )
+    assert summary.created == {"user": 4}
+    ids = dict(ImportedObject.objects.values_list("key", "object_id"))
+    assert ids["a"] == ids["b"] != ids["c"]
+    names = {User.objects.get(pk=ids[key]).username for key in "acde"}
+    assert names == {"sam", "sam-2", f"{reader.username}-2", "Jo-Bloggs"}
