@@ -142,9 +142,8 @@ class _Writer:
     summary: ImportSummary
     # (kind, key) -> local id: what earlier runs made (loaded once) and what this one made.
     known: dict[tuple[str, str], int] = field(default_factory=dict)
-    # Post keys linked to posts already here (ImportedPostLink): only for this run.
-    skipped_posts: set[str] = field(default_factory=set)
     unchanged: dict[str, int] = field(default_factory=dict)
+    joined: dict[str, int] = field(default_factory=dict)  # sections and tags here already
     pending_comments: list[ImportedComment] = field(default_factory=list)
     pending_users: dict[str, ImportedUser] = field(default_factory=dict)
     remembered: list[ImportedObject] = field(default_factory=list)
@@ -200,6 +199,11 @@ class _Writer:
                 recompute_reputation(user_id=user_id, settings=settings)
         for kind, count in sorted(self.unchanged.items()):
             self.summary.skip(f"{count:,} {_plural(kind, count)}", "already imported, unchanged")
+        for kind, count in sorted(self.joined.items()):
+            self.summary.skip(
+                f"{count:,} {_plural(kind, count)}",
+                "one of the same name or slug exists here already; the imported posts join it",
+            )
 
     # Accounts
 
@@ -252,7 +256,6 @@ class _Writer:
             if record.is_author:
                 set_role(user=user, role=Role.EDITOR)
             self._remember_later(USER, record.key, user.pk)
-            self.users[user.pk] = user
             if user.username != record.username:
                 self.summary.notes.append(
                     f"User {record.username!r} is called {user.username!r} here "
@@ -271,11 +274,20 @@ class _Writer:
         user_id = self.known.get((USER, key))
         if user_id is None:
             raise ImportFileError(f"{named_by} names user {key!r}, which the file does not hold.")
-        user = self.users.get(user_id)
-        if user is None:
-            user = User.objects.get(pk=user_id)
-            self.users[user_id] = user
-        return user
+        if user_id not in self.users:
+            self._load_users([user_id])
+        return self.users[user_id]
+
+    def _load_users(self, user_ids: Iterable[int]) -> None:
+        """Load accounts not loaded yet, with only what a comment's fragment shows of them:
+        a Scoop site's tens of thousands then fit in memory, read a batch's worth at once."""
+        missing = sorted({user_id for user_id in user_ids if user_id not in self.users})
+        for start in range(0, len(missing), KEYS_PER_QUERY):
+            self.users.update(
+                User.objects.only("id", "username", "display_name", "is_active").in_bulk(
+                    missing[start : start + KEYS_PER_QUERY]
+                )
+            )
 
     # Sections and tags
 
@@ -300,9 +312,7 @@ class _Writer:
         if existing is not None:
             self._remember(SECTION, record.key, existing.pk)
             self.section_names[existing.pk] = existing.name
-            self.summary.skip(
-                f"section {name}", f"section {existing.name!r} exists already; posts join it"
-            )
+            self.joined[SECTION] = self.joined.get(SECTION, 0) + 1
             return
         section = Section.objects.create(
             name=_free_name(Section, name, 100), slug=slug, description=record.description
@@ -327,7 +337,7 @@ class _Writer:
         )
         if existing is not None:
             self._remember(TAG, record.key, existing.pk)
-            self._unchanged(TAG)
+            self.joined[TAG] = self.joined.get(TAG, 0) + 1
             return
         tag = Tag.objects.create(name=_free_name(Tag, name, 100), slug=slug)
         self._remember(TAG, record.key, tag.pk)
@@ -447,6 +457,11 @@ class _Writer:
     ) -> None:
         positions: dict[str, int] = {}
         items: list[NewComment] = []
+        self._load_users(
+            self.known[(USER, record.author_key)]
+            for record in batch
+            if record.author_key is not None and (USER, record.author_key) in self.known
+        )
         for position, record in enumerate(batch):
             positions[record.key] = position
             parent_position = parent_id = None

@@ -354,3 +354,13 @@ def test_one_person_twice_in_a_file_is_one_account_and_names_stay_unique(reader:
     assert ids["a"] == ids["b"] != ids["c"]
     names = {User.objects.get(pk=ids[key]).username for key in "acde"}
     assert names == {"sam", "sam-2", f"{reader.username}-2", "Jo-Bloggs"}
+
+
+@pytest.mark.django_db
+def test_sections_and_tags_already_here_are_joined_not_doubled() -> None:
+    here = Tag.objects.create(name="Elections", slug="elections")
+    summary = run_import(source=Source.WORDPRESS, records=blog_records())
+    assert "tag" not in summary.created
+    assert ("1 tag", "one of the same name or slug exists here already; the imported posts "
+            "join it") in summary.skipped  # fmt: skip
+    assert list(Post.objects.get(slug="hello-world").tags.all()) == [here]
