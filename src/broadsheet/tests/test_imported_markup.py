@@ -20,7 +20,10 @@ from broadsheet.markup import (
         ("Windows\r\n\r\nline ends", "<p>Windows</p>\n<p>line ends</p>"),
         ("    indented, not code", "<p>indented, not code</p>"),
         ("<ul>\n<li>a</li>\n<li>b</li>\n</ul>", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"),
-        ("Before<blockquote>Quoted</blockquote>After", "<p>Before</p>\n<blockquote>Quoted</blockquote>\n<p>After</p>"),
+        (
+            "Before<blockquote>Quoted</blockquote>After",
+            "<p>Before</p>\n<blockquote>Quoted</blockquote>\n<p>After</p>",
+        ),
         ("<p>Already a paragraph.</p>", "<p>Already a paragraph.</p>"),
         ("<pre>keep\n\n  this\nas is</pre>", "<pre>keep\n\n  this\nas is</pre>"),
         ("Text <em>with\nemphasis</em>", "<p>Text <em>with<br>\nemphasis</em></p>"),
@@ -47,7 +50,8 @@ def test_imported_html_gets_the_same_allow_lists() -> None:
     post = render_post_text('<h2 style="x">Hi</h2><img src="a.png" onerror="x()">', "html").html
     assert post == '<h2>Hi</h2>\n<p><img src="a.png"></p>'
     comment = render_comment_text('<h2>Hi</h2><a href="https://x.example">x</a>', "html")
-    assert comment == '<p>Hi<a href="https://x.example" rel="nofollow ugc noopener">x</a></p>'
+    # A heading is not for comments: its words stay, the tag goes.
+    assert comment == 'Hi\n<p><a href="https://x.example" rel="nofollow ugc noopener">x</a></p>'
 
 
 def test_markdown_stays_markdown() -> None:
