@@ -137,6 +137,8 @@ def row_of(comment: Comment) -> CommentRow:
         language=comment.language,
         author_display=account.display_name if account else None,
         author_url=comment.author_url,
+        original_anchor=comment.original_anchor,
+        kind=comment.kind,
     )
 
 
@@ -146,6 +148,15 @@ def refresh_fragment(comment: Comment, site: SiteSettings, look: ThreadLook | No
     look = look or thread_look(comment.post)
     comment.fragment_html, comment.line_html = render_fragments([row_of(comment)], site, look)[0]
     comment.fragment_key = fragment_key_for(site, look)
+
+
+def refresh_fragments(comments: list[Comment], site: SiteSettings, look: ThreadLook) -> None:
+    """refresh_fragment for many comments of one thread: the templates and the key are looked
+    up once, not once a comment (a tenth of an import's time went there)."""
+    key = fragment_key_for(site, look)
+    rendered = render_fragments([row_of(comment) for comment in comments], site, look)
+    for comment, (full, line) in zip(comments, rendered, strict=True):
+        comment.fragment_html, comment.line_html, comment.fragment_key = full, line, key
 
 
 FRAGMENT_FIELDS = ["fragment_html", "line_html", "fragment_key"]

@@ -43,6 +43,8 @@ class CommentRow:
     language: str = ""  # BCP 47, "" when it could not be told (languages.py)
     author_display: str | None = None  # the account's display name, "" or None: none set
     author_url: str = ""  # an anonymous commenter's web site (http or https, checked on write)
+    original_anchor: str = ""  # an imported comment's id where it came from, if not its id here
+    kind: str = "comment"  # or "pingback", "trackback" (imports): listed apart from the thread
     parent_number: int | None = None
     parent_author: str = ""
 
@@ -129,12 +131,15 @@ def subthread_size(root: CommentNode) -> int:
 
 
 def root_index_of(roots: list[CommentNode], comment_id: int) -> int | None:
-    """The position of the top-level comment whose sub-thread holds comment_id."""
+    """The position of the top-level comment whose sub-thread holds comment_id: the comment
+    with that id, or the imported one that had that id where it came from (an old link's
+    `#comment-<id>`, when the id was taken here)."""
+    anchor = str(comment_id)
     for index, root in enumerate(roots):
         stack = [root]
         while stack:
             node = stack.pop()
-            if node.row.id == comment_id:
+            if node.row.id == comment_id or node.row.original_anchor == anchor:
                 return index
             stack.extend(node.children)
     return None
