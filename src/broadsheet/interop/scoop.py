@@ -1,0 +1,616 @@
+"""Read a Scoop site straight from its MySQL/MariaDB database into import records.
+
+Scoop (the Perl engine behind Kuro5hin and Daily Kos) has no export format: its database is
+the export. The tables and columns read here are those of Scoop's own schema
+(`struct/scoop.sql`): `users` and `userprefs`, `sections`, `topics`, `stories`, `comments`,
+`commentratings` and the site controls in `vars`.
+
+What the values mean, as Scoop's code uses them:
+
+- `stories.displaystatus`: 0 shown on the front page, 1 shown only in its section, -1 never
+  shown, -2 submitted (in the voting queue), -3 being edited. 0 and 1 are published here (1
+  with a note: Broadsheet has no "section only" flag); the rest become drafts.
+- `stories.commentstatus`: 0 open, 1 read-only, -1 comments disabled: 1 and -1 close the
+  thread (-1 with a note, since Scoop also hid the comments).
+- `stories.aid`: the author's uid in Scoop 1.x, the author's nickname in older versions.
+- `comments.pid`: the parent's cid in the same story, 0 for a top-level comment; `uid` -1
+  is an anonymous poster; `pending` 1 marks an editorial comment (a note to the editors,
+  not part of the discussion): those are held for moderation here rather than shown.
+- Ratings: each reader's rating is a row of `commentratings`, from `rating_min` to
+  `rating_max` (site controls, 1 to 5 by default); trusted users may also give
+  `hide_rating_value` (`rating_min` - 1 when unset, so 0), which hides. Broadsheet rates
+  1 to 5 with 0 as the trusted readers' hide rating: on Scoop's default scale the values are
+  kept as they are, so "(4.50 / 2)" and the authors' reputation come out as Scoop showed
+  them; on another scale, the hide rating becomes 0 and the others are spread evenly over
+  1 to 5 (rounded), and the import says so.
+- A comment is hidden (`skip_hidden_comment`) when mojo is on and its `points` (the mean
+  rating) is below `hide_comment_threshold` (or `rating_min` when unset): such comments are
+  imported hidden.
+- Diaries are stories in the diary section (`Diary` by default) or under the `diary`
+  topic; they go to their own section, named "Diaries" unless the site named it otherwise.
+
+Old addresses: `/story/<sid>`, `/comments/<sid>` and `/comments/<sid>/<cid>` (Scoop's
+comment permalink, written `/comments/<sid>/<cid>#<cid>`), `/section/<name>`,
+`/user/<nickname>` and `/user/uid:<uid>` become redirects. A sid is itself a date and time
+(`2004/3/12/222115/671`), so `/story/2004/3/12/222115/671` is the story's address.
+
+Text columns are read as the bytes stored and decoded here: old Scoop tables are latin1 and
+often hold UTF-8 bytes that browsers sent (the classic "Ã©" mojibake when read as latin1).
+Bytes that are valid UTF-8 are read as UTF-8, anything else as Windows-1252 (what MySQL calls
+latin1), so both kinds of row come out as the text their authors typed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import pymysql
+import pymysql.cursors
+
+from broadsheet.interop.records import (
+    CommentStatus,
+    ImportedComment,
+    ImportedPost,
+    ImportedRedirect,
+    ImportedSection,
+    ImportedTag,
+    ImportedUser,
+    ImportFileError,
+    Markup,
+    PostStatus,
+    Record,
+)
+
+ANONYMOUS_UID = -1
+SCOOP_TABLES = ("users", "sections", "stories", "comments")  # without these it is not Scoop
+CONNECT_TIMEOUT_SECONDS = 10  # a server that does not answer by then will not
+DEFAULT_DIARY_SECTION = "Diary"
+DIARY_TOPIC = "diary"
+DIARIES_NAME = "Diaries"
+BROADSHEET_LOWEST_RATING = 1
+BROADSHEET_HIGHEST_RATING = 5
+BROADSHEET_HIDE_RATING = 0
+
+# displaystatus values (Scoop's `displaycodes` table)
+ALWAYS_DISPLAY = 0
+SECTION_ONLY = 1
+# commentstatus values (Scoop's `commentcodes` table)
+COMMENTS_READ_ONLY = 1
+COMMENTS_DISABLED = -1
+
+MYSQL_ACCESS_DENIED = (1045, 1698)  # 1698: MariaDB refusing a user without a password
+MYSQL_UNKNOWN_DATABASE = 1049
+MYSQL_CANNOT_CONNECT = (2002, 2003, 2005, 2006, 2013)
+
+
+def _byte_as_latin1(error: UnicodeError) -> tuple[str, int]:
+    """The five bytes Windows-1252 leaves undefined read as MySQL's latin1 reads them."""
+    assert isinstance(error, UnicodeDecodeError)
+    return error.object[error.start : error.end].decode("latin-1"), error.end
+
+
+codecs.register_error("broadsheet-scoop-latin1", _byte_as_latin1)
+
+
+def decode_stored_text(stored: bytes | str | None) -> str:
+    """The text a Scoop column holds, from the bytes as stored (see the module's docstring)."""
+    if stored is None:
+        return ""
+    if isinstance(stored, str):
+        return stored
+    try:
+        return stored.decode("utf-8")
+    except UnicodeDecodeError:
+        return stored.decode("cp1252", errors="broadsheet-scoop-latin1")
+
+
+@dataclass(frozen=True)
+class ScoopDatabase:
+    """Where a Scoop database is, from `mysql://user:password@host:port/database`."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+    @classmethod
+    def from_url(cls, database_url: str) -> ScoopDatabase:
+        parts = urlsplit(database_url)
+        if parts.scheme not in ("mysql", "mariadb", "mysql+pymysql"):
+            raise ImportFileError(
+                f"{_safe_url(database_url)} is not a MySQL address: give "
+                "mysql://user:password@host/database"
+            )
+        database = parts.path.lstrip("/")
+        if not database or "/" in database:
+            raise ImportFileError(
+                f"{_safe_url(database_url)} names no database: give "
+                "mysql://user:password@host/database"
+            )
+        try:
+            port = parts.port or 3306
+        except ValueError as error:
+            raise ImportFileError(f"{_safe_url(database_url)}: {error}") from error
+        return cls(
+            host=parts.hostname or "localhost",
+            port=port,
+            user=unquote(parts.username or "root"),
+            password=unquote(parts.password or ""),
+            database=unquote(database),
+        )
+
+    def describe(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}/{self.database}"
+
+
+def _safe_url(database_url: str) -> str:
+    """The address without its password, fit for an error message."""
+    return re.sub(r"//([^:/@]*):[^@]*@", r"//\1:***@", database_url)
+
+
+@dataclass
+class ScoopSettings:
+    """The site controls (`vars`) that decide how ratings and hiding worked."""
+
+    rating_min: int = 1
+    rating_max: int = 5
+    hide_rating: int = 0
+    hide_threshold: float = 1.0
+    use_mojo: bool = True
+    anonymous_name: str = "Anonymous"
+    diary_section: str = DEFAULT_DIARY_SECTION
+
+    @classmethod
+    def from_vars(cls, values: dict[str, str]) -> ScoopSettings:
+        settings = cls()
+        settings.rating_min = _int_or(values.get("rating_min"), settings.rating_min)
+        settings.rating_max = _int_or(values.get("rating_max"), settings.rating_max)
+        if settings.rating_max <= settings.rating_min:
+            settings.rating_min, settings.rating_max = 1, 5
+        settings.hide_rating = _int_or(values.get("hide_rating_value"), settings.rating_min - 1)
+        threshold = values.get("hide_comment_threshold", "")
+        settings.hide_threshold = _float_or(threshold, float(settings.rating_min))
+        if "use_mojo" in values:
+            settings.use_mojo = values["use_mojo"].strip() not in ("", "0")
+        settings.anonymous_name = (values.get("anon_user_nick") or "").strip() or "Anonymous"
+        return settings
+
+    @property
+    def is_broadsheet_scale(self) -> bool:
+        return (self.rating_min, self.rating_max) == (
+            BROADSHEET_LOWEST_RATING,
+            BROADSHEET_HIGHEST_RATING,
+        )
+
+    def broadsheet_rating(self, scoop_rating: int) -> int:
+        """A Scoop rating on Broadsheet's scale (see the module's docstring)."""
+        if scoop_rating < self.rating_min:
+            return BROADSHEET_HIDE_RATING
+        scoop_rating = min(scoop_rating, self.rating_max)
+        if self.is_broadsheet_scale:
+            return scoop_rating
+        span = BROADSHEET_HIGHEST_RATING - BROADSHEET_LOWEST_RATING
+        spread = (scoop_rating - self.rating_min) * span / (self.rating_max - self.rating_min)
+        return BROADSHEET_LOWEST_RATING + round(spread)
+
+    def scale_note(self) -> str:
+        if self.is_broadsheet_scale:
+            return ""
+        return (
+            f"Scoop rated {self.rating_min} to {self.rating_max} (and {self.hide_rating} to "
+            f"hide); ratings were spread over 1 to 5 and the hide rating became 0, so "
+            f"averages differ from the ones Scoop showed."
+        )
+
+
+def _int_or(value: str | None, default: int) -> int:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+def _float_or(value: str | None, default: float) -> float:
+    try:
+        return float(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass
+class _Known:
+    """What later rows need from earlier ones: small sets of keys, never whole rows."""
+
+    uids: set[int] = field(default_factory=set)
+    uid_by_nickname: dict[str, int] = field(default_factory=dict)
+    sections: set[str] = field(default_factory=set)
+    topics: set[str] = field(default_factory=set)
+    diary_section_key: str = DEFAULT_DIARY_SECTION
+
+
+def read_scoop(database_url: str, *, time_zone: tzinfo = UTC) -> Iterator[Record]:
+    """The records of the Scoop site whose database is at `database_url`.
+
+    `time_zone` is the zone the Scoop server's clock kept (MySQL DATETIME columns carry
+    none). Users, sections and topics come first; then each story followed by its comments
+    and its redirects, so that the writer meets every key before anything names it.
+    Connection, credential and schema problems raise ImportFileError with the reason.
+    """
+    where = ScoopDatabase.from_url(database_url)
+    with _connect(where) as connection:
+        tables = _table_names(connection)
+        missing = [table for table in SCOOP_TABLES if table not in tables]
+        if missing:
+            raise ImportFileError(
+                f"{where.describe()} is not a Scoop database: it has no "
+                + ", ".join(f"`{table}`" for table in missing)
+                + " table"
+                + ("s" if len(missing) > 1 else "")
+            )
+        settings = ScoopSettings.from_vars(_site_vars(connection) if "vars" in tables else {})
+        known = _Known()
+        try:
+            yield from _users(connection, tables, known, time_zone)
+            yield from _sections(connection, settings, known)
+            if "topics" in tables:
+                yield from _topics(connection, known)
+            yield from _stories_with_comments(where, tables, settings, known, time_zone)
+        except pymysql.MySQLError as error:
+            raise ImportFileError(f"{where.describe()}: {_mysql_reason(error)}") from error
+
+
+def _connect(where: ScoopDatabase) -> pymysql.connections.Connection[Any]:
+    try:
+        return pymysql.connect(
+            host=where.host,
+            port=where.port,
+            user=where.user,
+            password=where.password,
+            database=where.database,
+            charset="utf8mb4",
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=None,
+            autocommit=True,
+        )
+    except pymysql.MySQLError as error:
+        code = error.args[0] if error.args else None
+        if code in MYSQL_ACCESS_DENIED:
+            reason = f"the server refused user {where.user!r}: wrong user name or password"
+        elif code == MYSQL_UNKNOWN_DATABASE:
+            reason = f"the server has no database {where.database!r}"
+        elif code in MYSQL_CANNOT_CONNECT:
+            reason = f"cannot reach a MySQL server at {where.host}:{where.port}"
+        else:
+            reason = _mysql_reason(error)
+        raise ImportFileError(f"{where.describe()}: {reason}") from error
+
+
+def _mysql_reason(error: pymysql.MySQLError) -> str:
+    if len(error.args) >= 2:
+        return f"{error.args[1]} (MySQL error {error.args[0]})"
+    return str(error) or type(error).__name__
+
+
+def _table_names(connection: pymysql.connections.Connection[Any]) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW TABLES")
+        return {decode_stored_text(row[0]).lower() for row in cursor.fetchall()}
+
+
+def _site_vars(connection: pymysql.connections.Connection[Any]) -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, CAST(value AS BINARY) FROM vars")
+        return {decode_stored_text(name): decode_stored_text(value) for name, value in cursor}
+
+
+def _aware(value: object, time_zone: tzinfo) -> datetime | None:
+    """A DATETIME column's value as an aware datetime; None for MySQL's zero dates."""
+    if not isinstance(value, datetime):
+        return None  # '0000-00-00 00:00:00' comes back as a string
+    return value.replace(tzinfo=time_zone).astimezone(UTC)
+
+
+def _streamed(connection: pymysql.connections.Connection[Any], sql: str) -> Iterator[Any]:
+    """Rows of `sql` one at a time, without holding the whole result in memory."""
+    with connection.cursor(pymysql.cursors.SSCursor) as cursor:
+        cursor.execute(sql)
+        yield from cursor
+
+
+def _users(
+    connection: pymysql.connections.Connection[Any],
+    tables: set[str],
+    known: _Known,
+    time_zone: tzinfo,
+) -> Iterator[Record]:
+    prefs: dict[int, dict[str, str]] = {}
+    if "userprefs" in tables:
+        # Only the two preferences worth keeping: a handful of short values per user.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT uid, prefname, CAST(prefvalue AS BINARY) FROM userprefs "
+                "WHERE prefname IN ('realname', 'homepage')"
+            )
+            for uid, name, value in cursor:
+                prefs.setdefault(int(uid), {})[decode_stored_text(name)] = decode_stored_text(value)
+    # Who wrote published stories (not diaries, not submissions left in the queue).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT CAST(aid AS CHAR) FROM stories "
+            "WHERE LOWER(section) <> 'diary' AND tid <> 'diary' AND displaystatus >= 0"
+        )
+        authors = {str(row[0]) for row in cursor.fetchall()}
+    for uid, nickname, email, created in _streamed(
+        connection,
+        "SELECT uid, CAST(nickname AS BINARY), CAST(realemail AS BINARY), creation_time "
+        "FROM users WHERE uid > 0 ORDER BY uid",
+    ):
+        nick = decode_stored_text(nickname).strip()
+        if not nick:
+            continue
+        uid = int(uid)
+        key = str(uid)
+        known.uids.add(uid)
+        known.uid_by_nickname[nick] = uid
+        user_prefs = prefs.get(uid, {})
+        yield ImportedUser(
+            key=key,
+            username=nick,
+            display_name=user_prefs.get("realname", "").strip(),
+            email=decode_stored_text(email).strip(),
+            joined=_aware(created, time_zone),
+            url=user_prefs.get("homepage", "").strip(),
+            is_author=key in authors or nick in authors,
+        )
+        yield ImportedRedirect(old=f"/user/{nick}", user_key=key)
+        yield ImportedRedirect(old=f"/user/uid:{uid}", user_key=key)
+
+
+def _sections(
+    connection: pymysql.connections.Connection[Any], settings: ScoopSettings, known: _Known
+) -> Iterator[Record]:
+    diary_key = ""
+    for section, title, description in _streamed(
+        connection,
+        "SELECT CAST(section AS BINARY), CAST(title AS BINARY), CAST(description AS BINARY) "
+        "FROM sections ORDER BY section",
+    ):
+        key = decode_stored_text(section)
+        if not key:
+            continue
+        known.sections.add(key)
+        is_diary = key.lower() == settings.diary_section.lower()
+        if is_diary:
+            diary_key = key
+        name = decode_stored_text(title).strip() or (DIARIES_NAME if is_diary else key)
+        yield ImportedSection(
+            key=key, name=name, slug="", description=decode_stored_text(description).strip()
+        )
+        yield ImportedRedirect(old=f"/section/{key}", section_key=key)
+    if not diary_key:
+        diary_key = settings.diary_section
+        known.sections.add(diary_key)
+        yield ImportedSection(key=diary_key, name=DIARIES_NAME)
+    known.diary_section_key = diary_key
+
+
+def _topics(connection: pymysql.connections.Connection[Any], known: _Known) -> Iterator[Record]:
+    for tid, alttext in _streamed(
+        connection, "SELECT CAST(tid AS BINARY), CAST(alttext AS BINARY) FROM topics ORDER BY tid"
+    ):
+        key = decode_stored_text(tid)
+        # "all" is Scoop's placeholder for "every topic", and diaries have their section.
+        if not key or key.lower() in ("all", DIARY_TOPIC):
+            continue
+        known.topics.add(key)
+        yield ImportedTag(key=key, name=decode_stored_text(alttext).strip() or key)
+
+
+_STORY_SQL = (
+    "SELECT CAST(sid AS BINARY), CAST(tid AS BINARY), CAST(aid AS CHAR), "
+    "CAST(title AS BINARY), time, CAST(introtext AS BINARY), CAST(bodytext AS BINARY), "
+    "CAST(section AS BINARY), displaystatus, commentstatus "
+    "FROM stories ORDER BY CAST(sid AS BINARY)"
+)
+_COMMENT_SQL = (
+    "SELECT CAST(sid AS BINARY), cid, pid, date, CAST(subject AS BINARY), "
+    "CAST(comment AS BINARY), pending, uid, points, CAST(commentip AS BINARY) "
+    "FROM comments ORDER BY CAST(sid AS BINARY), cid"
+)
+_RATING_SQL = (
+    "SELECT CAST(sid AS BINARY), cid, uid, rating FROM commentratings "
+    "ORDER BY CAST(sid AS BINARY), cid, uid"
+)
+
+
+class _Rows:
+    """A sorted stream of rows that can be read up to a key: one side of a merge join."""
+
+    def __init__(self, rows: Iterator[Any]) -> None:
+        self._rows = rows
+        self.head: Any = next(rows, None)
+
+    def advance(self) -> Any:
+        row, self.head = self.head, next(self._rows, None)
+        return row
+
+    def close(self) -> None:
+        """Ends the stream while its connection is still open (rows left unread: comments
+        on polls sort after every story)."""
+        if isinstance(self._rows, Generator):
+            self._rows.close()
+
+
+def _stories_with_comments(
+    where: ScoopDatabase,
+    tables: set[str],
+    settings: ScoopSettings,
+    known: _Known,
+    time_zone: tzinfo,
+) -> Iterator[Record]:
+    # Three sorted streams on three connections (an unbuffered MySQL result holds its
+    # connection), merged on (sid, cid): memory stays one story's worth whatever the size.
+    with _connect(where) as stories_db, _connect(where) as comments_db, _connect(where) as rates_db:
+        comments = _Rows(_streamed(comments_db, _COMMENT_SQL))
+        ratings = _Rows(
+            _streamed(rates_db, _RATING_SQL) if "commentratings" in tables else iter(())
+        )
+        try:
+            yield from _merged(
+                _streamed(stories_db, _STORY_SQL), comments, ratings, settings, known, time_zone
+            )
+        finally:
+            comments.close()
+            ratings.close()
+
+
+def _merged(
+    stories: Iterator[Any],
+    comments: _Rows,
+    ratings: _Rows,
+    settings: ScoopSettings,
+    known: _Known,
+    time_zone: tzinfo,
+) -> Iterator[Record]:
+    """Each story, then its comments with their ratings, then its redirects."""
+    scale_note = settings.scale_note()
+    for story in stories:
+        sid: bytes = story[0]
+        # Comments on polls or on stories deleted since have no story: passed over.
+        while comments.head is not None and comments.head[0] < sid:
+            comments.advance()
+        post = _post(story, settings, known, time_zone, scale_note)
+        yield post
+        # A story's comments come together; their permalinks' redirects after them.
+        comment_redirects: list[ImportedRedirect] = []
+        while comments.head is not None and comments.head[0] == sid:
+            row = comments.advance()
+            cid = int(row[1])
+            rated = _ratings_of(ratings, sid, cid)
+            yield _comment(post.key, row, rated, settings, known, time_zone)
+            comment_redirects.append(
+                ImportedRedirect(old=f"/comments/{post.key}/{cid}", post_key=post.key)
+            )
+        yield from comment_redirects
+        yield ImportedRedirect(old=f"/story/{post.key}", post_key=post.key)
+        yield ImportedRedirect(old=f"/comments/{post.key}", post_key=post.key)
+
+
+def _ratings_of(ratings: _Rows, sid: bytes, cid: int) -> list[tuple[int, int]]:
+    """(rater uid, rating) of comment (sid, cid); ratings of comments gone are passed over."""
+    while ratings.head is not None and (ratings.head[0], ratings.head[1]) < (sid, cid):
+        ratings.advance()
+    rated: list[tuple[int, int]] = []
+    while ratings.head is not None and (ratings.head[0], ratings.head[1]) == (sid, cid):
+        rating = ratings.advance()
+        rated.append((int(rating[2]), int(rating[3])))
+    return rated
+
+
+def _post(
+    story: Any, settings: ScoopSettings, known: _Known, time_zone: tzinfo, scale_note: str
+) -> ImportedPost:
+    sid_bytes, tid_bytes, aid, title, time, intro, body, section_bytes, display, comment_status = (
+        story
+    )
+    sid = decode_stored_text(sid_bytes)
+    tid = decode_stored_text(tid_bytes)
+    section = decode_stored_text(section_bytes)
+    notes: list[str] = [scale_note] if scale_note else []
+    is_diary = section.lower() == settings.diary_section.lower() or tid.lower() == DIARY_TOPIC
+    if is_diary:
+        section_key: str | None = known.diary_section_key
+    elif section in known.sections:
+        section_key = section
+    else:
+        section_key = None
+        if section:
+            notes.append(f"Scoop section {section!r} no longer exists; the post has none.")
+    author_key = _author_key(str(aid or ""), known)
+    if aid and author_key is None:
+        notes.append(f"Scoop author {aid!r} is not among the users; the post has no author.")
+    display = int(display)
+    published = _aware(time, time_zone)
+    if display in (ALWAYS_DISPLAY, SECTION_ONLY):
+        status = PostStatus.PUBLISHED
+        if published is not None and published > datetime.now(UTC):
+            status = PostStatus.SCHEDULED
+        if display == SECTION_ONLY and not is_diary:
+            notes.append("Scoop showed this story only in its section, not on the front page.")
+    else:
+        status = PostStatus.DRAFT
+    comments_open = comment_status is None or int(comment_status) not in (
+        COMMENTS_READ_ONLY,
+        COMMENTS_DISABLED,
+    )
+    if comment_status is not None and int(comment_status) == COMMENTS_DISABLED:
+        notes.append("Scoop had comments disabled (hidden) on this story; the thread is closed.")
+    tag_keys = (tid,) if tid in known.topics and not is_diary else ()
+    return ImportedPost(
+        key=sid,
+        title=decode_stored_text(title).strip() or sid,
+        status=status,
+        published=published,
+        author_keys=(author_key,) if author_key else (),
+        intro=decode_stored_text(intro),
+        body=decode_stored_text(body),
+        markup=Markup.HTML,
+        section_key=section_key,
+        tag_keys=tag_keys,
+        comments_open=comments_open,
+        notes=tuple(notes),
+    )
+
+
+def _author_key(aid: str, known: _Known) -> str | None:
+    """The user key of a story's `aid`: a uid in Scoop 1.x, a nickname before."""
+    aid = aid.strip()
+    if aid.lstrip("-").isdigit() and int(aid) in known.uids:
+        return aid
+    uid = known.uid_by_nickname.get(aid)
+    return str(uid) if uid is not None else None
+
+
+def _comment(
+    post_key: str,
+    row: Any,
+    rated: list[tuple[int, int]],
+    settings: ScoopSettings,
+    known: _Known,
+    time_zone: tzinfo,
+) -> ImportedComment:
+    _sid, cid, pid, date, subject, body, pending, uid, points, ip = row
+    uid = int(uid)
+    author_key = str(uid) if uid in known.uids else None
+    status = CommentStatus.VISIBLE
+    if pending and int(pending) == 1:
+        status = CommentStatus.HELD  # editorial: a note to the editors, never the thread
+    elif settings.use_mojo and points is not None and float(points) < settings.hide_threshold:
+        status = CommentStatus.HIDDEN
+    ratings = tuple(
+        (str(rater), settings.broadsheet_rating(value))
+        for rater, value in rated
+        if rater in known.uids and rater != uid
+    )
+    return ImportedComment(
+        key=f"{post_key}/{int(cid)}",
+        post_key=post_key,
+        body=decode_stored_text(body),
+        markup=Markup.HTML,
+        parent_key=f"{post_key}/{int(pid)}" if pid and int(pid) > 0 else None,
+        author_key=author_key,
+        author_name="" if author_key else settings.anonymous_name,
+        ip_address=decode_stored_text(ip).strip(),
+        created=_aware(date, time_zone),
+        status=status,
+        subject=decode_stored_text(subject).strip(),
+        ratings=ratings,
+        original_id=str(int(cid)),
+    )
