@@ -1,0 +1,363 @@
+"""Read a Disqus XML export into import records.
+
+The export (Disqus admin, Tools, Export) is one `<disqus>` element in the namespace
+http://disqus.com, holding `<category>` elements, then every `<thread>` (a page that had
+comments: its `<link>`, `<title>`, `<id>` identifiers, `<createdAt>`, `<isClosed>`,
+`<isDeleted>`), then every `<post>` (a comment: `<message>` HTML in CDATA, `<createdAt>`,
+`<isDeleted>`, `<isSpam>`, `<author>` with `<name>`, `<email>`, `<isAnonymous>`,
+`<username>`, an `<ipAddress>`, a `<thread dsq:id>` reference and, for a reply, a
+`<parent dsq:id>` reference). `dsq:` is http://disqus.com/disqus-internals.
+
+Disqus keeps no posts, only discussions, so each thread is matched to a post already here
+(see thread_matching), or through the `mapping` given with `--map`; a matched thread becomes
+an ImportedPostLink and its comments follow it. Threads with comments that match nothing are
+reported, with their links, in `skipped`, and their comments are left out.
+
+The file streams through lxml with entities never expanded, no DTD loaded and no network;
+a document type declaration is refused outright. Comments come after every thread in the
+file but must reach the writer grouped by thread, so they are spooled into a temporary
+SQLite file and read back thread by thread: memory stays small whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Protocol
+
+from lxml import etree
+
+from broadsheet.interop.records import (
+    CommentStatus,
+    ImportedComment,
+    ImportedPostLink,
+    ImportFileError,
+    Markup,
+    Record,
+)
+from broadsheet.interop.thread_matching import SitePostMatcher, address_parts
+
+DISQUS = "http://disqus.com"
+DSQ = "http://disqus.com/disqus-internals"
+DELETED_BODY = "<p>This comment was deleted.</p>"  # Disqus exports deleted ones empty
+
+
+class PostMatcher(Protocol):
+    def post_for_address(self, address: str) -> int | None: ...
+    def post_for_identifier(self, identifier: str) -> int | None: ...
+    def post_for_target(self, target: str) -> int | None: ...
+
+
+@dataclass
+class _Thread:
+    key: str
+    link: str
+    line: int
+    post_id: int | None
+    comments: int = 0
+
+
+@dataclass
+class _Spool:
+    """Comments kept on disk until every thread is known."""
+
+    connection: sqlite3.Connection
+    count: int = 0
+
+    @classmethod
+    def open(cls, folder: str) -> _Spool:
+        connection = sqlite3.connect(Path(folder) / "comments.sqlite3")
+        connection.execute(
+            "CREATE TABLE comment (seq INTEGER PRIMARY KEY, thread TEXT, key TEXT, parent TEXT,"
+            " body TEXT, name TEXT, email TEXT, ip TEXT, created TEXT, deleted INTEGER,"
+            " spam INTEGER, line INTEGER)"
+        )
+        return cls(connection)
+
+
+def read_disqus(
+    file: str | Path | IO[bytes],
+    *,
+    mapping: dict[str, str] | None = None,
+    matcher: PostMatcher | None = None,
+    skipped: list[tuple[str, str]] | None = None,
+) -> Iterator[Record]:
+    """The records of a Disqus export: a link per matched thread, then its comments.
+
+    `mapping` attaches threads by Disqus link or thread id to a post slug or address (the
+    `--map` file). `skipped` receives (what, why) for each thread whose comments were left
+    out. Malformed XML, a reply to a comment the file lacks or a thread reference to no
+    thread raise ImportFileError naming the line and element.
+    """
+    matcher = matcher or SitePostMatcher()
+    mapping = {_mapping_key(key): value for key, value in (mapping or {}).items()}
+    threads: dict[str, _Thread] = {}
+    with tempfile.TemporaryDirectory(prefix="broadsheet-disqus-") as folder:
+        spool = _Spool.open(folder)
+        try:
+            yield from _read_file(file, threads, spool, matcher, mapping)
+            yield from _comments_by_thread(spool, threads)
+        finally:
+            spool.connection.close()
+    if skipped is not None:
+        for thread in threads.values():
+            if thread.post_id is None and thread.comments:
+                skipped.append(
+                    (
+                        f"Disqus thread {thread.key} ({thread.link or 'no link'})",
+                        f"{thread.comments} comment{'s' if thread.comments != 1 else ''}: "
+                        "no post here has this address or identifier; attach it with --map",
+                    )
+                )
+
+
+def _mapping_key(key: str) -> str:
+    key = key.strip()
+    if key.isdigit():
+        return key
+    return address_parts(key)[0].rstrip("/") or "/"
+
+
+def _local(tag: object) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _dsq_id(element: etree._Element) -> str:
+    value = element.get(f"{{{DSQ}}}id")
+    if value is None:  # an export without the namespace declared properly
+        value = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
+    return (value or "").strip()
+
+
+def _child_text(element: etree._Element, name: str) -> str:
+    for child in element:
+        if _local(child.tag) == name:
+            return (child.text or "").strip() if name != "message" else child.text or ""
+    return ""
+
+
+def _child(element: etree._Element, name: str) -> etree._Element | None:
+    for child in element:
+        if _local(child.tag) == name:
+            return child
+    return None
+
+
+def _flag(element: etree._Element, name: str) -> bool:
+    return _child_text(element, name).lower() == "true"
+
+
+def _read_file(
+    file: str | Path | IO[bytes],
+    threads: dict[str, _Thread],
+    spool: _Spool,
+    matcher: PostMatcher,
+    mapping: dict[str, str],
+) -> Iterator[Record]:
+    source = str(file) if isinstance(file, Path) else file
+    events = etree.iterparse(
+        source,
+        events=("start", "end"),
+        resolve_entities=False,
+        load_dtd=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    element_name = ""
+    line: int | None = None
+    depth = 0
+    try:
+        for event, element in events:
+            if event == "start":
+                depth += 1
+                element_name, line = _local(element.tag), element.sourceline
+                if depth == 1:
+                    _refuse_doctype(element, element_name)
+                continue
+            depth -= 1
+            if depth != 1:
+                continue  # children are read with their thread or post
+            name = _local(element.tag)
+            if name == "thread":
+                link = _thread(element, threads, matcher, mapping)
+                if link is not None:
+                    yield link
+            elif name == "post":
+                _spool_post(element, threads, spool)
+            element.clear(keep_tail=False)
+            parent = element.getparent()
+            while parent is not None and element.getprevious() is not None:
+                del parent[0]
+    except etree.XMLSyntaxError as error:
+        raise ImportFileError(
+            f"not well-formed XML: {error.msg}", line=error.lineno or line, element=element_name
+        ) from error
+    except OSError as error:
+        raise ImportFileError(f"cannot read the file: {error}") from error
+    spool.connection.commit()
+
+
+def _refuse_doctype(root: etree._Element, name: str) -> None:
+    if root.getroottree().docinfo.doctype:
+        raise ImportFileError(
+            "a document type declaration (DTD, entities) is not allowed in a Disqus export",
+            line=root.sourceline,
+            element=name,
+        )
+    if name != "disqus":
+        raise ImportFileError(
+            f"not a Disqus export: the document is <{name}>, not <disqus>",
+            line=root.sourceline,
+            element=name,
+        )
+
+
+def _thread(
+    element: etree._Element,
+    threads: dict[str, _Thread],
+    matcher: PostMatcher,
+    mapping: dict[str, str],
+) -> ImportedPostLink | None:
+    key = _dsq_id(element)
+    line = element.sourceline or 0
+    if not key:
+        raise ImportFileError("a thread without dsq:id", line=line, element="thread")
+    link = _child_text(element, "link")
+    identifiers = [
+        (child.text or "").strip()
+        for child in element
+        if _local(child.tag) in ("id", "identifier") and (child.text or "").strip()
+    ]
+    post_id: int | None = None
+    target = mapping.get(key) or (mapping.get(_mapping_key(link)) if link else None)
+    if target is not None:
+        post_id = matcher.post_for_target(target)
+        if post_id is None:
+            raise ImportFileError(
+                f"the --map file attaches thread {key} ({link}) to {target!r}, "
+                "which is no post here",
+                line=line,
+                element="thread",
+            )
+    if post_id is None and link:
+        post_id = matcher.post_for_address(link)
+    for identifier in identifiers:
+        if post_id is not None:
+            break
+        post_id = matcher.post_for_identifier(identifier)
+    threads[key] = _Thread(key=key, link=link, line=line, post_id=post_id)
+    return ImportedPostLink(key=key, post_id=post_id) if post_id is not None else None
+
+
+def _spool_post(element: etree._Element, threads: dict[str, _Thread], spool: _Spool) -> None:
+    line = element.sourceline or 0
+    key = _dsq_id(element)
+    if not key:
+        raise ImportFileError("a post without dsq:id", line=line, element="post")
+    thread_ref = _child(element, "thread")
+    thread_key = _dsq_id(thread_ref) if thread_ref is not None else ""
+    thread = threads.get(thread_key)
+    if thread is None:
+        raise ImportFileError(
+            f"post {key} belongs to thread {thread_key or '(none)'}, which the file does "
+            "not declare before it",
+            line=line,
+            element="post",
+        )
+    thread.comments += 1
+    if thread.post_id is None:
+        return  # reported at the end, with the thread's link
+    parent_ref = _child(element, "parent")
+    author = _child(element, "author")
+    name = email = ""
+    if author is not None:
+        name = _child_text(author, "name") or _child_text(author, "username")
+        email = _child_text(author, "email")
+    spool.connection.execute(
+        "INSERT INTO comment (thread, key, parent, body, name, email, ip, created, deleted,"
+        " spam, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            thread_key,
+            key,
+            _dsq_id(parent_ref) if parent_ref is not None else None,
+            _child_text(element, "message"),
+            name,
+            email,
+            _child_text(element, "ipAddress"),
+            _child_text(element, "createdAt"),
+            _flag(element, "isDeleted"),
+            _flag(element, "isSpam"),
+            line,
+        ),
+    )
+    spool.count += 1
+
+
+def _comments_by_thread(spool: _Spool, threads: dict[str, _Thread]) -> Iterator[Record]:
+    spool.connection.execute("CREATE INDEX comment_thread ON comment (thread, seq)")
+    spool.connection.execute("CREATE INDEX comment_key ON comment (key)")
+    rows = spool.connection.execute(
+        "SELECT thread, key, parent, body, name, email, ip, created, deleted, spam, line "
+        "FROM comment ORDER BY thread, seq"
+    )
+    current = ""
+    keys_here: set[str] = set()
+    pending_parents: list[tuple[str, str, int]] = []
+    for thread, key, parent, body, name, email, ip, created, deleted, spam, line in rows:
+        if thread != current:
+            _check_parents(spool, pending_parents, keys_here)
+            current, keys_here, pending_parents = thread, set(), []
+        keys_here.add(key)
+        if parent:
+            pending_parents.append((key, parent, line))
+        status = CommentStatus.VISIBLE
+        if spam:
+            status = CommentStatus.SPAM
+        elif deleted:
+            status = CommentStatus.DELETED
+        yield ImportedComment(
+            key=key,
+            post_key=thread,
+            body=body if body.strip() or not deleted else DELETED_BODY,
+            markup=Markup.HTML,
+            parent_key=parent or None,
+            author_name=name,
+            author_email=email,
+            ip_address=ip,
+            created=_when(created, line),
+            status=status,
+            original_id=key,
+        )
+    _check_parents(spool, pending_parents, keys_here)
+
+
+def _check_parents(spool: _Spool, replies: list[tuple[str, str, int]], keys_here: set[str]) -> None:
+    """Every reply's parent is a comment of the same thread in the file."""
+    for key, parent, line in replies:
+        if parent in keys_here:
+            continue
+        elsewhere = spool.connection.execute(
+            "SELECT thread FROM comment WHERE key = ?", (parent,)
+        ).fetchone()
+        where = f"is on thread {elsewhere[0]}" if elsewhere else "is not in the file"
+        raise ImportFileError(
+            f"post {key} replies to post {parent}, which {where}", line=line, element="parent"
+        )
+
+
+def _when(created: str, line: int) -> datetime | None:
+    if not created:
+        return None
+    try:
+        moment = datetime.fromisoformat(created)
+    except ValueError as error:
+        raise ImportFileError(
+            f"createdAt {created!r} is not a date and time", line=line, element="createdAt"
+        ) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
