@@ -36,6 +36,7 @@ from broadsheet.interop.records import (
     ImportedComment,
     ImportedPostLink,
     ImportFileError,
+    ImportSummary,
     Markup,
     Record,
 )
@@ -84,14 +85,15 @@ def read_disqus(
     *,
     mapping: dict[str, str] | None = None,
     matcher: PostMatcher | None = None,
-    skipped: list[tuple[str, str]] | None = None,
+    report: ImportSummary | None = None,
 ) -> Iterator[Record]:
     """The records of a Disqus export: a link per matched thread, then its comments.
 
     `mapping` attaches threads by Disqus link or thread id to a post slug or address (the
-    `--map` file). `skipped` receives (what, why) for each thread whose comments were left
-    out. Malformed XML, a reply to a comment the file lacks or a thread reference to no
-    thread raise ImportFileError naming the line and element.
+    `--map` file). `report`, if given, receives a skip (what, why) for each thread whose
+    comments were left out, once the records are read. Malformed XML, a reply to a comment
+    the file lacks or a thread reference to no thread raise ImportFileError naming the line
+    and element.
     """
     matcher = matcher or SitePostMatcher()
     mapping = {_mapping_key(key): value for key, value in (mapping or {}).items()}
@@ -103,15 +105,13 @@ def read_disqus(
             yield from _comments_by_thread(spool, threads)
         finally:
             spool.connection.close()
-    if skipped is not None:
+    if report is not None:
         for thread in threads.values():
             if thread.post_id is None and thread.comments:
-                skipped.append(
-                    (
-                        f"Disqus thread {thread.key} ({thread.link or 'no link'})",
-                        f"{thread.comments} comment{'s' if thread.comments != 1 else ''}: "
-                        "no post here has this address or identifier; attach it with --map",
-                    )
+                report.skip(
+                    f"Disqus thread {thread.key} ({thread.link or 'no link'})",
+                    f"{thread.comments} comment{'s' if thread.comments != 1 else ''}: "
+                    "no post here has this address or identifier; attach it with --map",
                 )
 
 

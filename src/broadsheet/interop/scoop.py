@@ -62,6 +62,7 @@ from broadsheet.interop.records import (
     ImportedTag,
     ImportedUser,
     ImportFileError,
+    ImportSummary,
     Markup,
     PostStatus,
     Record,
@@ -233,15 +234,20 @@ class _Known:
     sections: set[str] = field(default_factory=set)
     topics: set[str] = field(default_factory=set)
     diary_section_key: str = DEFAULT_DIARY_SECTION
+    storyless_comments: dict[str, int] = field(default_factory=dict)  # by sid: polls, mostly
 
 
-def read_scoop(database_url: str, *, time_zone: tzinfo = UTC) -> Iterator[Record]:
+def read_scoop(
+    database_url: str, *, time_zone: tzinfo = UTC, report: ImportSummary | None = None
+) -> Iterator[Record]:
     """The records of the Scoop site whose database is at `database_url`.
 
     `time_zone` is the zone the Scoop server's clock kept (MySQL DATETIME columns carry
     none). Users, sections and topics come first; then each story followed by its comments
     and its redirects, so that the writer meets every key before anything names it.
-    Connection, credential and schema problems raise ImportFileError with the reason.
+    `report`, if given, receives what was left out and why, and notes on the whole import
+    (the rating scale), once the records are read. Connection, credential and schema
+    problems raise ImportFileError with the reason.
     """
     where = ScoopDatabase.from_url(database_url)
     with _connect(where) as connection:
@@ -264,6 +270,14 @@ def read_scoop(database_url: str, *, time_zone: tzinfo = UTC) -> Iterator[Record
             yield from _stories_with_comments(where, tables, settings, known, time_zone)
         except pymysql.MySQLError as error:
             raise ImportFileError(f"{where.describe()}: {_mysql_reason(error)}") from error
+    if report is not None:
+        if settings.scale_note():
+            report.notes.append(settings.scale_note())
+        for sid, count in sorted(known.storyless_comments.items()):
+            report.skip(
+                f"{count} comment{'s' if count != 1 else ''} on Scoop item {sid}",
+                "no story has this sid (a poll's discussion, or a story deleted since)",
+            )
 
 
 def _connect(where: ScoopDatabase) -> pymysql.connections.Connection[Any]:
@@ -480,13 +494,10 @@ def _merged(
     time_zone: tzinfo,
 ) -> Iterator[Record]:
     """Each story, then its comments with their ratings, then its redirects."""
-    scale_note = settings.scale_note()
     for story in stories:
         sid: bytes = story[0]
-        # Comments on polls or on stories deleted since have no story: passed over.
-        while comments.head is not None and comments.head[0] < sid:
-            comments.advance()
-        post = _post(story, settings, known, time_zone, scale_note)
+        _pass_storyless(comments, known, before=sid)
+        post = _post(story, settings, known, time_zone)
         yield post
         # A story's comments come together; their permalinks' redirects after them.
         comment_redirects: list[ImportedRedirect] = []
@@ -501,6 +512,14 @@ def _merged(
         yield from comment_redirects
         yield ImportedRedirect(old=f"/story/{post.key}", post_key=post.key)
         yield ImportedRedirect(old=f"/comments/{post.key}", post_key=post.key)
+    _pass_storyless(comments, known, before=None)
+
+
+def _pass_storyless(comments: _Rows, known: _Known, *, before: bytes | None) -> None:
+    """Counts and passes over comments whose sid no story has, up to sid `before`."""
+    while comments.head is not None and (before is None or comments.head[0] < before):
+        sid = decode_stored_text(comments.advance()[0])
+        known.storyless_comments[sid] = known.storyless_comments.get(sid, 0) + 1
 
 
 def _ratings_of(ratings: _Rows, sid: bytes, cid: int) -> list[tuple[int, int]]:
@@ -514,16 +533,14 @@ def _ratings_of(ratings: _Rows, sid: bytes, cid: int) -> list[tuple[int, int]]:
     return rated
 
 
-def _post(
-    story: Any, settings: ScoopSettings, known: _Known, time_zone: tzinfo, scale_note: str
-) -> ImportedPost:
+def _post(story: Any, settings: ScoopSettings, known: _Known, time_zone: tzinfo) -> ImportedPost:
     sid_bytes, tid_bytes, aid, title, time, intro, body, section_bytes, display, comment_status = (
         story
     )
     sid = decode_stored_text(sid_bytes)
     tid = decode_stored_text(tid_bytes)
     section = decode_stored_text(section_bytes)
-    notes: list[str] = [scale_note] if scale_note else []
+    notes: list[str] = []
     is_diary = section.lower() == settings.diary_section.lower() or tid.lower() == DIARY_TOPIC
     if is_diary:
         section_key: str | None = known.diary_section_key

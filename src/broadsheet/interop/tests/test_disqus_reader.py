@@ -14,6 +14,7 @@ from broadsheet.interop.records import (
     ImportedComment,
     ImportedPostLink,
     ImportFileError,
+    ImportSummary,
     Record,
 )
 from broadsheet.interop.thread_matching import address_parts
@@ -42,9 +43,9 @@ class FakeSite:
 def _read(
     source: Path | io.BytesIO = EXPORT, mapping: dict[str, str] | None = None
 ) -> tuple[list[Record], list[tuple[str, str]]]:
-    skipped: list[tuple[str, str]] = []
-    records = list(read_disqus(source, mapping=mapping, matcher=FakeSite(), skipped=skipped))
-    return records, skipped
+    report = ImportSummary()
+    records = list(read_disqus(source, mapping=mapping, matcher=FakeSite(), report=report))
+    return records, report.skipped
 
 
 def _comments(records: list[Record]) -> dict[str, ImportedComment]:

@@ -17,6 +17,7 @@ from broadsheet.interop.records import (
     ImportedTag,
     ImportedUser,
     ImportFileError,
+    ImportSummary,
     PostStatus,
     Record,
 )
@@ -142,8 +143,17 @@ def test_hidden_and_editorial_comments(records: list[Record]) -> None:
     assert _comment(records, STORY, 1).status is CommentStatus.VISIBLE
 
 
-def test_comments_on_polls_are_passed_over(records: list[Record]) -> None:
+def test_comments_on_polls_are_passed_over_and_reported(scoop_database_url: str) -> None:
+    report = ImportSummary()
+    records = list(read_scoop(scoop_database_url, report=report))
     assert not [c for c in _of(records, ImportedComment).values() if "967438565" in c.key]
+    assert report.skipped == [
+        (
+            "1 comment on Scoop item 967438565_opsmxIVg",
+            "no story has this sid (a poll's discussion, or a story deleted since)",
+        )
+    ]
+    assert report.notes == []  # Scoop's default scale is Broadsheet's
 
 
 def test_every_key_comes_before_what_names_it_and_a_storys_comments_together(
