@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pymysql
 import pymysql.cursors
@@ -238,13 +239,15 @@ class _Known:
 
 
 def read_scoop(
-    database_url: str, *, time_zone: tzinfo = UTC, report: ImportSummary | None = None
+    database_url: str, *, time_zone: tzinfo | None = None, report: ImportSummary | None = None
 ) -> Iterator[Record]:
     """The records of the Scoop site whose database is at `database_url`.
 
     `time_zone` is the zone the Scoop server's clock kept (MySQL DATETIME columns carry
-    none). Users, sections and topics come first; then each story followed by its comments
-    and its redirects, so that the writer meets every key before anything names it.
+    none); by default, the one Scoop's `time_zone` site control names (see
+    `server_time_zone`). Users, sections and topics come first; then each story followed
+    by its comments and its redirects, so that the writer meets every key before anything
+    names it.
     `report`, if given, receives what was left out and why, and notes on the whole import
     (the rating scale), once the records are read. Connection, credential and schema
     problems raise ImportFileError with the reason.
@@ -260,7 +263,15 @@ def read_scoop(
                 + " table"
                 + ("s" if len(missing) > 1 else "")
             )
-        settings = ScoopSettings.from_vars(_site_vars(connection) if "vars" in tables else {})
+        site_vars = _site_vars(connection) if "vars" in tables else {}
+        settings = ScoopSettings.from_vars(site_vars)
+        if time_zone is None:
+            time_zone = server_time_zone(site_vars.get("time_zone", ""))
+            if report is not None:
+                report.notes.append(
+                    f"Scoop's times were read in the time zone {time_zone} "
+                    f"(its time_zone site control: {site_vars.get('time_zone') or 'unset'})."
+                )
         known = _Known()
         try:
             yield from _users(connection, tables, known, time_zone)
@@ -322,6 +333,36 @@ def _site_vars(connection: pymysql.connections.Connection[Any]) -> dict[str, str
     with connection.cursor() as cursor:
         cursor.execute("SELECT name, CAST(value AS BINARY) FROM vars")
         return {decode_stored_text(name): decode_stored_text(value) for name, value in cursor}
+
+
+# Scoop's time_zone control holds an abbreviation ("EST", its default); the server's clock
+# behind it kept daylight saving time, so each maps to the region that observes it.
+_ZONE_ABBREVIATIONS = {
+    "EST": "America/New_York", "EDT": "America/New_York",
+    "CST": "America/Chicago", "CDT": "America/Chicago",
+    "MST": "America/Denver", "MDT": "America/Denver",
+    "PST": "America/Los_Angeles", "PDT": "America/Los_Angeles",
+    "AKST": "America/Anchorage", "HST": "Pacific/Honolulu",
+    "GMT": "UTC", "UTC": "UTC", "UT": "UTC", "WET": "Europe/Lisbon", "BST": "Europe/London",
+    "CET": "Europe/Paris", "CEST": "Europe/Paris", "EET": "Europe/Athens",
+    "MSK": "Europe/Moscow", "IST": "Asia/Kolkata", "JST": "Asia/Tokyo",
+    "AEST": "Australia/Sydney", "NZST": "Pacific/Auckland",
+}  # fmt: skip
+
+
+def server_time_zone(name: str) -> tzinfo:
+    """The zone Scoop's `time_zone` site control names: an IANA name or an abbreviation;
+    UTC when it names nothing known."""
+    name = name.strip()
+    candidates = [_ZONE_ABBREVIATIONS.get(name.upper(), ""), name]
+    for candidate in candidates:
+        if not candidate:
+            continue
+        try:
+            return ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    return UTC
 
 
 def _aware(value: object, time_zone: tzinfo) -> datetime | None:

@@ -21,7 +21,12 @@ from broadsheet.interop.records import (
     PostStatus,
     Record,
 )
-from broadsheet.interop.scoop import ScoopSettings, decode_stored_text, read_scoop
+from broadsheet.interop.scoop import (
+    ScoopSettings,
+    decode_stored_text,
+    read_scoop,
+    server_time_zone,
+)
 
 STORY = "2004/3/12/222115/671"
 BOOKS = "2004/3/13/101010/123"
@@ -153,7 +158,17 @@ def test_comments_on_polls_are_passed_over_and_reported(scoop_database_url: str)
             "no story has this sid (a poll's discussion, or a story deleted since)",
         )
     ]
-    assert report.notes == []  # Scoop's default scale is Broadsheet's
+    # Scoop's default scale is Broadsheet's: the only note is the clock's zone.
+    assert report.notes == [
+        "Scoop's times were read in the time zone UTC (its time_zone site control: GMT)."
+    ]
+
+
+def test_the_site_controls_time_zone_names_the_servers_clock() -> None:
+    assert str(server_time_zone("EST")) == "America/New_York"
+    assert str(server_time_zone("Europe/Berlin")) == "Europe/Berlin"
+    assert server_time_zone("XYZ") is UTC
+    assert server_time_zone("") is UTC
 
 
 def test_every_key_comes_before_what_names_it_and_a_storys_comments_together(
