@@ -29,9 +29,11 @@ What the values mean, as Scoop's code uses them:
 - Diaries are stories in the diary section (`Diary` by default) or under the `diary`
   topic; they go to their own section, named "Diaries" unless the site named it otherwise.
 
-Old addresses: `/story/<sid>`, `/comments/<sid>` and `/comments/<sid>/<cid>` (Scoop's
-comment permalink, written `/comments/<sid>/<cid>#<cid>`), `/section/<name>`,
-`/user/<nickname>` and `/user/uid:<uid>` become redirects. A sid is itself a date and time
+Old addresses: `/story/<sid>` (and the early `/?op=displaystory;sid=<sid>`), `/comments/<sid>`
+and `/comments/<sid>/<cid>` (Scoop's comment permalink, written `/comments/<sid>/<cid>#<cid>`;
+its redirect carries `#comment-<cid>`, the comment's anchor here, since the comment keeps its
+cid as `original_id`), `/section/<name>`, `/user/<nickname>` and `/user/uid:<uid>` become
+redirects. A sid is itself a date and time
 (`2004/3/12/222115/671`), so `/story/2004/3/12/222115/671` is the story's address.
 
 Text columns are read as the bytes stored and decoded here: old Scoop tables are latin1 and
@@ -547,12 +549,20 @@ def _merged(
             cid = int(row[1])
             rated = _ratings_of(ratings, sid, cid)
             yield _comment(post.key, row, rated, settings, known, time_zone)
+            # The fragment names the comment's anchor on the post's page (its id here, or
+            # its original_anchor): it replaces the old link's bare "#<cid>".
             comment_redirects.append(
-                ImportedRedirect(old=f"/comments/{post.key}/{cid}", post_key=post.key)
+                ImportedRedirect(
+                    old=f"/comments/{post.key}/{cid}",
+                    post_key=post.key,
+                    target=f"#comment-{cid}",
+                )
             )
         yield from comment_redirects
         yield ImportedRedirect(old=f"/story/{post.key}", post_key=post.key)
         yield ImportedRedirect(old=f"/comments/{post.key}", post_key=post.key)
+        # Scoop's first addresses, still linked from old pages and mail.
+        yield ImportedRedirect(old=f"/?op=displaystory;sid={post.key}", post_key=post.key)
     _pass_storyless(comments, known, before=None)
 
 

@@ -210,6 +210,8 @@ def test_old_scoop_addresses_redirect(records: list[Record]) -> None:
     assert redirects[f"/story/{STORY}"].post_key == STORY
     assert redirects[f"/comments/{STORY}"].post_key == STORY
     assert redirects[f"/comments/{STORY}/3"].post_key == STORY
+    assert redirects[f"/comments/{STORY}/3"].target == "#comment-3"
+    assert redirects[f"/?op=displaystory;sid={STORY}"].post_key == STORY
     assert redirects["/section/culture"].section_key == "culture"
     assert redirects["/user/Ada Reader"].user_key == "2"
     assert redirects["/user/uid:2"].user_key == "2"
