@@ -21,6 +21,7 @@ SQLite file and read back thread by thread: memory stays small whatever the file
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -113,6 +114,33 @@ def read_disqus(
                     f"{thread.comments} comment{'s' if thread.comments != 1 else ''}: "
                     "no post here has this address or identifier; attach it with --map",
                 )
+
+
+def read_thread_map(path: Path) -> dict[str, str]:
+    """The `--map` file: CSV rows of (Disqus link or thread id, post slug or address).
+
+    A first row whose first cell is neither a number nor an address is taken as a header.
+    """
+    mapping: dict[str, str] = {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            for number, row in enumerate(csv.reader(file), start=1):
+                cells = [cell.strip() for cell in row]
+                if not any(cells) or cells[0].startswith("#"):
+                    continue
+                if len(cells) < 2 or not cells[0] or not cells[1]:
+                    raise ImportFileError(
+                        f"{path.name}: a row needs a Disqus link or thread id, then a post "
+                        "slug or address",
+                        line=number,
+                    )
+                looks_like_data = cells[0].isdigit() or "/" in cells[0]
+                if number == 1 and not looks_like_data:
+                    continue  # the header
+                mapping[cells[0]] = cells[1]
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise ImportFileError(f"cannot read {path}: {error}") from error
+    return mapping
 
 
 def _mapping_key(key: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.interop.disqus import read_disqus
+from broadsheet.interop.disqus import read_disqus, read_thread_map
 from broadsheet.interop.records import (
     CommentStatus,
     ImportedComment,
@@ -140,3 +140,22 @@ def test_a_post_on_an_undeclared_thread_is_an_error() -> None:
     )
     with pytest.raises(ImportFileError, match="thread 9"):
         _read(io.BytesIO(xml))
+
+
+def test_the_map_file_is_read_with_or_without_a_header(tmp_path: Path) -> None:
+    with_header = tmp_path / "map.csv"
+    with_header.write_text(
+        "disqus link,post\nhttp://old.example.org/lost-page/,mapped\n203,/posts/mapped/\n\n",
+        encoding="utf-8",
+    )
+    assert read_thread_map(with_header) == {
+        "http://old.example.org/lost-page/": "mapped",
+        "203": "/posts/mapped/",
+    }
+    bare = tmp_path / "bare.csv"
+    bare.write_text("203,mapped\n", encoding="utf-8")
+    assert read_thread_map(bare) == {"203": "mapped"}
+    broken = tmp_path / "broken.csv"
+    broken.write_text("203,mapped\n204\n", encoding="utf-8")
+    with pytest.raises(ImportFileError, match="line 2"):
+        read_thread_map(broken)
