@@ -23,6 +23,10 @@ What the values mean, as Scoop's code uses them:
   kept as they are, so "(4.50 / 2)" and the authors' reputation come out as Scoop showed
   them; on another scale, the hide rating becomes 0 and the others are spread evenly over
   1 to 5 (rounded), and the import says so.
+- `users.mojo` is Scoop's last computed reputation (a weighted mean of the ratings of the
+  user's recent comments) and `users.trustlev` 2 a trusted user: both are kept as they were
+  (reputation and earned trust here), since recomputing them from comments years old would
+  find none inside the reputation window.
 - A comment is hidden (`skip_hidden_comment`) when mojo is on and its `points` (the mean
   rating) is below `hide_comment_threshold` (or `rating_min` when unset): such comments are
   imported hidden.
@@ -72,6 +76,7 @@ from broadsheet.interop.records import (
 )
 
 ANONYMOUS_UID = -1
+TRUSTED_LEVEL = 2  # users.trustlev: 0 untrusted, 1 normal, 2 trusted
 SCOOP_TABLES = ("users", "sections", "stories", "comments")  # without these it is not Scoop
 CONNECT_TIMEOUT_SECONDS = 10  # a server that does not answer by then will not
 DEFAULT_DIARY_SECTION = "Diary"
@@ -204,6 +209,18 @@ class ScoopSettings:
         spread = (scoop_rating - self.rating_min) * span / (self.rating_max - self.rating_min)
         return BROADSHEET_LOWEST_RATING + round(spread)
 
+    def broadsheet_mojo(self, stored: str) -> float | None:
+        """Scoop's stored mojo (a mean rating, kept as text) on Broadsheet's scale."""
+        try:
+            mojo = float(stored.strip())
+        except ValueError:
+            return None
+        if self.is_broadsheet_scale:
+            return mojo
+        span = BROADSHEET_HIGHEST_RATING - BROADSHEET_LOWEST_RATING
+        spread = (mojo - self.rating_min) * span / (self.rating_max - self.rating_min)
+        return max(float(BROADSHEET_HIDE_RATING), BROADSHEET_LOWEST_RATING + spread)
+
     def scale_note(self) -> str:
         if self.is_broadsheet_scale:
             return ""
@@ -276,7 +293,7 @@ def read_scoop(
                 )
         known = _Known()
         try:
-            yield from _users(connection, tables, known, time_zone)
+            yield from _users(connection, tables, settings, known, time_zone)
             yield from _sections(connection, settings, known)
             if "topics" in tables:
                 yield from _topics(connection, known)
@@ -384,6 +401,7 @@ def _streamed(connection: pymysql.connections.Connection[Any], sql: str) -> Iter
 def _users(
     connection: pymysql.connections.Connection[Any],
     tables: set[str],
+    settings: ScoopSettings,
     known: _Known,
     time_zone: tzinfo,
 ) -> Iterator[Record]:
@@ -404,10 +422,10 @@ def _users(
             "WHERE LOWER(section) <> 'diary' AND tid <> 'diary' AND displaystatus >= 0"
         )
         authors = {str(row[0]) for row in cursor.fetchall()}
-    for uid, nickname, email, created in _streamed(
+    for uid, nickname, email, created, mojo, trust in _streamed(
         connection,
-        "SELECT uid, CAST(nickname AS BINARY), CAST(realemail AS BINARY), creation_time "
-        "FROM users WHERE uid > 0 ORDER BY uid",
+        "SELECT uid, CAST(nickname AS BINARY), CAST(realemail AS BINARY), creation_time, "
+        "mojo, trustlev FROM users WHERE uid > 0 ORDER BY uid",
     ):
         nick = decode_stored_text(nickname).strip()
         if not nick:
@@ -425,6 +443,8 @@ def _users(
             joined=_aware(created, time_zone),
             url=user_prefs.get("homepage", "").strip(),
             is_author=key in authors or nick in authors,
+            reputation=settings.broadsheet_mojo(decode_stored_text(mojo)),
+            trusted=trust is not None and int(trust) == TRUSTED_LEVEL,
         )
         yield ImportedRedirect(old=f"/user/{nick}", user_key=key)
         yield ImportedRedirect(old=f"/user/uid:{uid}", user_key=key)

@@ -208,6 +208,8 @@ class _Writer:
             email=email,
             display_name=one_line(check_storable(record.display_name, field="name"))[:80],
             date_joined=record.joined or timezone.now(),
+            reputation=record.reputation,
+            earned_trust=record.trusted,
         )
         # No password: they choose one through "forgot password", at the address imported.
         user.set_unusable_password()

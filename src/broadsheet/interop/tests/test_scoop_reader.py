@@ -62,6 +62,10 @@ def test_users_keep_nickname_real_name_email_and_no_password(records: list[Recor
     assert rusty.joined == datetime(2000, 8, 27, 22, 0, tzinfo=UTC)
     assert "secret" not in repr(users)
     assert users["3"].joined is None  # Scoop's zero date
+    # Scoop's mojo and trust level, as it last computed them.
+    assert (rusty.reputation, rusty.trusted) == (4.12, True)
+    assert (users["2"].reputation, users["2"].trusted) == (4.5, False)
+    assert (users["3"].reputation, users["3"].trusted) == (None, True)
     # Authors of published stories join the editors; diarists, submitters and commenters not.
     assert (rusty.is_author, users["2"].is_author, users["3"].is_author) == (True, False, False)
 
@@ -231,6 +235,9 @@ def test_another_rating_scale_is_spread_over_one_to_five() -> None:
     default = ScoopSettings.from_vars({})
     assert [default.broadsheet_rating(value) for value in (0, 1, 3, 5, 9)] == [0, 1, 3, 5, 5]
     assert default.scale_note() == ""
+    assert three_point.broadsheet_mojo("2.5") == 4.0
+    assert default.broadsheet_mojo("3.75") == 3.75
+    assert default.broadsheet_mojo("") is None
 
 
 def test_stored_text_is_decoded_as_utf8_else_windows_1252() -> None:
