@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from broadsheet import cli
 from broadsheet.accounts.models import User
 from broadsheet.discussion.models import Comment, CommentState
 from broadsheet.discussion.tests.factories import make_comment
@@ -122,3 +123,26 @@ def test_a_dry_run_writes_nothing(scoop_database_url: str) -> None:
     summary = run_import(source=Source.SCOOP, records=read_scoop(scoop_database_url), dry_run=True)
     assert summary.created["comment"] == 8
     assert not Post.objects.exists() and not Comment.objects.exists()
+
+
+def test_the_command_imports_and_reports(
+    scoop_database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["import", "scoop", scoop_database_url, "--quiet"]) == 0
+    output = capsys.readouterr().out
+    assert "Created: 4 users" in output and "8 comments" in output
+    assert "1 comment on Scoop item 967438565_opsmxIVg" in output
+    assert "time zone UTC (its time_zone site control: GMT)" in output
+    assert Post.objects.count() == 5
+
+
+def test_the_command_refuses_what_it_cannot_read(
+    scoop_database_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wrong = scoop_database_url.replace("mysql://root@", "mysql://nobody:wrong@")
+    assert cli.main(["import", "scoop", wrong, "--quiet"]) == 2
+    error = capsys.readouterr().err
+    assert "wrong user name or password" in error and "the site is as it was" in error
+    assert cli.main(["import", "scoop", scoop_database_url, "--time-zone", "Mars/Olympus"]) == 2
+    assert "no time zone" in capsys.readouterr().err
+    assert not Post.objects.exists()
