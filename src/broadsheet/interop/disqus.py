@@ -15,8 +15,9 @@ reported, with their links, in `skipped`, and their comments are left out.
 
 The file streams through lxml with entities never expanded, no DTD loaded and no network;
 a document type declaration is refused outright. Comments come after every thread in the
-file but must reach the writer grouped by thread, so they are spooled into a temporary
-SQLite file and read back thread by thread: memory stays small whatever the file's size.
+file (other tools may mix them) but must reach the writer grouped by thread, so they are
+spooled into a temporary SQLite file and read back thread by thread: memory stays small
+whatever the file's size.
 """
 
 from __future__ import annotations
@@ -68,7 +69,6 @@ class _Spool:
     """Comments kept on disk until every thread is known."""
 
     connection: sqlite3.Connection
-    count: int = 0
 
     @classmethod
     def open(cls, folder: str) -> _Spool:
@@ -290,17 +290,10 @@ def _spool_post(element: etree._Element, threads: dict[str, _Thread], spool: _Sp
         raise ImportFileError("a post without dsq:id", line=line, element="post")
     thread_ref = _child(element, "thread")
     thread_key = _dsq_id(thread_ref) if thread_ref is not None else ""
-    thread = threads.get(thread_key)
-    if thread is None:
-        raise ImportFileError(
-            f"post {key} belongs to thread {thread_key or '(none)'}, which the file does "
-            "not declare before it",
-            line=line,
-            element="post",
-        )
-    thread.comments += 1
-    if thread.post_id is None:
-        return  # reported at the end, with the thread's link
+    if not thread_key:
+        raise ImportFileError(f"post {key} names no thread", line=line, element="post")
+    # Disqus writes every thread before the posts; other tools may not, so a post's thread
+    # is looked for once the whole file is read.
     parent_ref = _child(element, "parent")
     author = _child(element, "author")
     name = email = ""
@@ -324,12 +317,22 @@ def _spool_post(element: etree._Element, threads: dict[str, _Thread], spool: _Sp
             line,
         ),
     )
-    spool.count += 1
 
 
 def _comments_by_thread(spool: _Spool, threads: dict[str, _Thread]) -> Iterator[Record]:
     spool.connection.execute("CREATE INDEX comment_thread ON comment (thread, seq)")
     spool.connection.execute("CREATE INDEX comment_key ON comment (key)")
+    counts = spool.connection.execute(
+        "SELECT thread, COUNT(*), MIN(line), MIN(key) FROM comment GROUP BY thread"
+    )
+    for thread_key, count, line, key in counts:
+        if thread_key not in threads:
+            raise ImportFileError(
+                f"post {key} belongs to thread {thread_key}, which the file does not hold",
+                line=line,
+                element="post",
+            )
+        threads[thread_key].comments = count
     rows = spool.connection.execute(
         "SELECT thread, key, parent, body, name, email, ip, created, deleted, spam, line "
         "FROM comment ORDER BY thread, seq"
@@ -338,6 +341,8 @@ def _comments_by_thread(spool: _Spool, threads: dict[str, _Thread]) -> Iterator[
     keys_here: set[str] = set()
     pending_parents: list[tuple[str, str, int]] = []
     for thread, key, parent, body, name, email, ip, created, deleted, spam, line in rows:
+        if threads[thread].post_id is None:
+            continue  # reported at the end, with the thread's link
         if thread != current:
             _check_parents(spool, pending_parents, keys_here)
             current, keys_here, pending_parents = thread, set(), []

@@ -133,13 +133,24 @@ def test_a_file_that_is_not_disqus_is_refused() -> None:
         _read(io.BytesIO(b"<?xml version='1.0'?><rss><channel/></rss>"))
 
 
-def test_a_post_on_an_undeclared_thread_is_an_error() -> None:
+def test_a_post_on_a_thread_the_file_lacks_is_an_error() -> None:
     xml = (
-        b'<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+        b'<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">\n'
         b'<post dsq:id="1"><message>x</message><thread dsq:id="9"/></post></disqus>'
     )
-    with pytest.raises(ImportFileError, match="thread 9"):
+    with pytest.raises(ImportFileError, match=r"line 2.*post 1 belongs to thread 9"):
         _read(io.BytesIO(xml))
+
+
+def test_threads_written_after_their_posts_are_found() -> None:
+    xml = (
+        b'<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+        b'<post dsq:id="1"><message>x</message><thread dsq:id="200"/></post>'
+        b'<thread dsq:id="200"><link>https://example.org/posts/first-post/</link></thread>'
+        b"</disqus>"
+    )
+    records, _ = _read(io.BytesIO(xml))
+    assert [type(r).__name__ for r in records] == ["ImportedPostLink", "ImportedComment"]
 
 
 def test_the_map_file_is_read_with_or_without_a_header(tmp_path: Path) -> None:
