@@ -151,32 +151,34 @@ def _mapping_key(key: str) -> str:
 
 
 def _local(tag: object) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    """An element's name without its namespace (lxml writes "{namespace}name")."""
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _dsq_id(element: etree._Element) -> str:
+def _dsq_id(element: etree._Element | None) -> str:
+    if element is None:
+        return ""
     value = element.get(f"{{{DSQ}}}id")
     if value is None:  # an export without the namespace declared properly
         value = next((v for k, v in element.attrib.items() if _local(k) == "id"), None)
     return (value or "").strip()
 
 
-def _child_text(element: etree._Element, name: str) -> str:
+def _children(element: etree._Element) -> dict[str, etree._Element]:
+    """An element's children by name, the first of each: one pass, whatever is asked."""
+    found: dict[str, etree._Element] = {}
     for child in element:
-        if _local(child.tag) == name:
-            return (child.text or "").strip() if name != "message" else child.text or ""
-    return ""
+        found.setdefault(_local(child.tag), child)
+    return found
 
 
-def _child(element: etree._Element, name: str) -> etree._Element | None:
-    for child in element:
-        if _local(child.tag) == name:
-            return child
-    return None
+def _text(children: dict[str, etree._Element], name: str) -> str:
+    child = children.get(name)
+    return (child.text or "").strip() if child is not None else ""
 
 
-def _flag(element: etree._Element, name: str) -> bool:
-    return _child_text(element, name).lower() == "true"
+def _flag(children: dict[str, etree._Element], name: str) -> bool:
+    return _text(children, name).lower() == "true"
 
 
 def _read_file(
@@ -187,9 +189,12 @@ def _read_file(
     mapping: dict[str, str],
 ) -> Iterator[Record]:
     source = str(file) if isinstance(file, Path) else file
+    # Events only for the document and its items (lxml filters the rest in C): a post's
+    # two dozen inner elements are read from the post itself, once it has ended.
     events = etree.iterparse(
         source,
         events=("start", "end"),
+        tag=("{*}disqus", "{*}category", "{*}thread", "{*}post"),
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -197,20 +202,19 @@ def _read_file(
         remove_comments=True,
         remove_pis=True,
     )
-    element_name = ""
-    line: int | None = None
-    depth = 0
+    root: etree._Element | None = None
+    started: etree._Element | None = None  # the item being read: named in errors
     try:
         for event, element in events:
-            if event == "start":
-                depth += 1
-                element_name, line = _local(element.tag), element.sourceline
-                if depth == 1:
-                    _refuse_doctype(element, element_name)
+            if root is None:
+                root = element
+                _refuse_doctype(element, _local(element.tag))
                 continue
-            depth -= 1
-            if depth != 1:
-                continue  # children are read with their thread or post
+            if element.getparent() is not root:
+                continue  # a post's <thread dsq:id> reference, read with the post
+            if event == "start":
+                started = element
+                continue
             name = _local(element.tag)
             if name == "thread":
                 link = _thread(element, threads, matcher, mapping)
@@ -219,19 +223,25 @@ def _read_file(
             elif name == "post":
                 _spool_post(element, threads, spool)
             element.clear(keep_tail=False)
-            parent = element.getparent()
-            while parent is not None and element.getprevious() is not None:
-                del parent[0]
+            while element.getprevious() is not None:
+                del root[0]
     except etree.XMLSyntaxError as error:
         raise ImportFileError(
-            f"not well-formed XML: {error.msg}", line=error.lineno or line, element=element_name
+            f"not well-formed XML: {error.msg}",
+            line=error.lineno or (started.sourceline if started is not None else None),
+            element=_local(started.tag) if started is not None else "",
         ) from error
     except OSError as error:
         raise ImportFileError(f"cannot read the file: {error}") from error
+    if root is None:  # no <disqus> element anywhere: say what the document is
+        document = events.root
+        _refuse_doctype(document, _local(document.tag) if document is not None else "")
     spool.connection.commit()
 
 
-def _refuse_doctype(root: etree._Element, name: str) -> None:
+def _refuse_doctype(root: etree._Element | None, name: str) -> None:
+    if root is None:
+        raise ImportFileError("not a Disqus export: the file holds no XML element")
     if root.getroottree().docinfo.doctype:
         raise ImportFileError(
             "a document type declaration (DTD, entities) is not allowed in a Disqus export",
@@ -256,7 +266,7 @@ def _thread(
     line = element.sourceline or 0
     if not key:
         raise ImportFileError("a thread without dsq:id", line=line, element="thread")
-    link = _child_text(element, "link")
+    link = _text(_children(element), "link")
     identifiers = [
         (child.text or "").strip()
         for child in element
@@ -288,32 +298,33 @@ def _spool_post(element: etree._Element, threads: dict[str, _Thread], spool: _Sp
     key = _dsq_id(element)
     if not key:
         raise ImportFileError("a post without dsq:id", line=line, element="post")
-    thread_ref = _child(element, "thread")
-    thread_key = _dsq_id(thread_ref) if thread_ref is not None else ""
+    children = _children(element)
+    thread_key = _dsq_id(children.get("thread"))
     if not thread_key:
         raise ImportFileError(f"post {key} names no thread", line=line, element="post")
     # Disqus writes every thread before the posts; other tools may not, so a post's thread
     # is looked for once the whole file is read.
-    parent_ref = _child(element, "parent")
-    author = _child(element, "author")
     name = email = ""
-    if author is not None:
-        name = _child_text(author, "name") or _child_text(author, "username")
-        email = _child_text(author, "email")
+    if "author" in children:
+        author = _children(children["author"])
+        name = _text(author, "name") or _text(author, "username")
+        email = _text(author, "email")
+    message = children.get("message")
+    parent_key = _dsq_id(children.get("parent"))
     spool.connection.execute(
         "INSERT INTO comment (thread, key, parent, body, name, email, ip, created, deleted,"
         " spam, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             thread_key,
             key,
-            _dsq_id(parent_ref) if parent_ref is not None else None,
-            _child_text(element, "message"),
+            parent_key or None,
+            (message.text or "") if message is not None else "",
             name,
             email,
-            _child_text(element, "ipAddress"),
-            _child_text(element, "createdAt"),
-            _flag(element, "isDeleted"),
-            _flag(element, "isSpam"),
+            _text(children, "ipAddress"),
+            _text(children, "createdAt"),
+            _flag(children, "isDeleted"),
+            _flag(children, "isSpam"),
             line,
         ),
     )
