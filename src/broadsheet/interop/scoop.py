@@ -13,6 +13,9 @@ What the values mean, as Scoop's code uses them:
 - `stories.commentstatus`: 0 open, 1 read-only, -1 comments disabled: 1 and -1 close the
   thread (-1 with a note, since Scoop also hid the comments).
 - `stories.aid`: the author's uid in Scoop 1.x, the author's nickname in older versions.
+- People: `users.nickname` and `realemail` (the private address Scoop mailed passwords to;
+  `fakeemail`, the one shown, is left). Scoop keeps no real name column: a site that added
+  a `realname` preference has it read from `userprefs`, with `homepage`. Passwords never.
 - `comments.pid`: the parent's cid in the same story, 0 for a top-level comment; `uid` -1
   is an anonymous poster; `pending` 1 marks an editorial comment (a note to the editors,
   not part of the discussion): those are held for moderation here rather than shown.
