@@ -57,7 +57,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pymysql
@@ -449,7 +449,8 @@ def _users(
             reputation=settings.broadsheet_mojo(decode_stored_text(mojo)),
             trusted=trust is not None and int(trust) == TRUSTED_LEVEL,
         )
-        yield ImportedRedirect(old=f"/user/{nick}", user_key=key)
+        # Quoted so that a "?" or "#" in a nickname stays part of the path it was.
+        yield ImportedRedirect(old=f"/user/{quote(nick, safe='')}", user_key=key)
         yield ImportedRedirect(old=f"/user/uid:{uid}", user_key=key)
 
 
@@ -473,7 +474,7 @@ def _sections(
         yield ImportedSection(
             key=key, name=name, slug="", description=decode_stored_text(description).strip()
         )
-        yield ImportedRedirect(old=f"/section/{key}", section_key=key)
+        yield ImportedRedirect(old=f"/section/{quote(key, safe='')}", section_key=key)
     if not diary_key:
         diary_key = settings.diary_section
         known.sections.add(diary_key)

@@ -102,6 +102,7 @@ def test_old_scoop_addresses_redirect(imported: ImportSummary, client: Client) -
         response = client.get(old)
         assert response.status_code == 301, old
         assert ada.username in response["Location"]
+    assert client.get("/user/Jos%C3%A9").status_code == 301
     diary_section = Post.objects.get(title="My first diary").section
     assert diary_section is not None
     response = client.get("/section/Diary")

@@ -217,7 +217,8 @@ def test_old_scoop_addresses_redirect(records: list[Record]) -> None:
     assert redirects[f"/comments/{STORY}/3"].target == "#comment-3"
     assert redirects[f"/?op=displaystory;sid={STORY}"].post_key == STORY
     assert redirects["/section/culture"].section_key == "culture"
-    assert redirects["/user/Ada Reader"].user_key == "2"
+    assert redirects["/user/Ada%20Reader"].user_key == "2"
+    assert redirects["/user/Jos%C3%A9"].user_key == "4"
     assert redirects["/user/uid:2"].user_key == "2"
 
 
