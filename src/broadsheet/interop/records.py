@@ -149,7 +149,7 @@ class ImportedRedirect:
     section_key: str | None = None
     user_key: str | None = None
     tag_key: str | None = None
-    target: str = ""
+    target: str = ""  # with post_key, a "#fragment" on the post's page
 
 
 @dataclass

@@ -554,7 +554,12 @@ class _Writer:
     def _write_redirect(self, record: ImportedRedirect) -> None:
         target = record.target
         if record.post_key is not None:
-            target = Post.objects.get(pk=self._target_id(POST, record.post_key)).get_absolute_url()
+            post_url = Post.objects.get(
+                pk=self._target_id(POST, record.post_key)
+            ).get_absolute_url()
+            # A target that is only a fragment names a place on the post's page: a comment's
+            # anchor (Scoop's /comments/<sid>/<cid> leads to #comment-<cid>).
+            target = post_url + target if target.startswith("#") else post_url
         elif record.section_key is not None:
             section_id = self._target_id(SECTION, record.section_key)
             target = Section.objects.get(pk=section_id).get_absolute_url()
