@@ -258,6 +258,7 @@ class _Known:
     topics: set[str] = field(default_factory=set)
     diary_section_key: str = DEFAULT_DIARY_SECTION
     storyless_comments: dict[str, int] = field(default_factory=dict)  # by sid: polls, mostly
+    unreachable_comments: dict[str, int] = field(default_factory=dict)  # by sid
 
 
 def read_scoop(
@@ -306,6 +307,11 @@ def read_scoop(
     if report is not None:
         if settings.scale_note():
             report.notes.append(settings.scale_note())
+        for sid, count in sorted(known.unreachable_comments.items()):
+            report.skip(
+                f"{count} comment{'s' if count != 1 else ''} on Scoop story {sid}",
+                "replies to comments gone from the database, which Scoop never showed",
+            )
         for sid, count in sorted(known.storyless_comments.items()):
             report.skip(
                 f"{count} comment{'s' if count != 1 else ''} on Scoop item {sid}",
@@ -566,28 +572,48 @@ def _merged(
         _pass_storyless(comments, known, before=sid)
         post = _post(story, settings, known, time_zone)
         yield post
-        # A story's comments come together; their permalinks' redirects after them.
-        comment_redirects: list[ImportedRedirect] = []
+        # One story's comments at a time (the most memory this holds), so that replies to
+        # comments gone from the database are known before anything is handed over.
+        story_comments: list[tuple[Any, list[tuple[int, int]]]] = []
         while comments.head is not None and comments.head[0] == sid:
             row = comments.advance()
-            cid = int(row[1])
-            rated = _ratings_of(ratings, sid, cid)
-            yield _comment(post.key, row, rated, settings, known, time_zone)
-            # The fragment names the comment's anchor on the post's page (its id here, or
-            # its original_anchor): it replaces the old link's bare "#<cid>".
-            comment_redirects.append(
-                ImportedRedirect(
-                    old=f"/comments/{post.key}/{cid}",
-                    post_key=post.key,
-                    target=f"#comment-{cid}",
-                )
+            story_comments.append((row, _ratings_of(ratings, sid, int(row[1]))))
+        shown = _reachable(story_comments)
+        for row, rated in story_comments:
+            if int(row[1]) in shown:
+                yield _comment(post.key, row, rated, settings, known, time_zone)
+        if len(shown) < len(story_comments):
+            known.unreachable_comments[post.key] = len(story_comments) - len(shown)
+        # Then the permalinks' redirects; the fragment names the comment's anchor on the
+        # post's page (its id here, or its original_anchor) in place of Scoop's bare "#<cid>".
+        for cid in sorted(shown):
+            yield ImportedRedirect(
+                old=f"/comments/{post.key}/{cid}", post_key=post.key, target=f"#comment-{cid}"
             )
-        yield from comment_redirects
         yield ImportedRedirect(old=f"/story/{post.key}", post_key=post.key)
         yield ImportedRedirect(old=f"/comments/{post.key}", post_key=post.key)
         # Scoop's first addresses, still linked from old pages and mail.
         yield ImportedRedirect(old=f"/?op=displaystory;sid={post.key}", post_key=post.key)
     _pass_storyless(comments, known, before=None)
+
+
+def _reachable(story_comments: list[tuple[Any, list[tuple[int, int]]]]) -> set[int]:
+    """The cids Scoop showed: those whose chain of parents reaches the story (pid 0).
+
+    Scoop deletes a comment by moving its replies up, but databases edited by hand or cut
+    short keep replies to comments that are gone; Scoop's threads never reached them.
+    """
+    replies: dict[int, list[int]] = {}
+    for row, _rated in story_comments:
+        replies.setdefault(int(row[2] or 0), []).append(int(row[1]))
+    shown: set[int] = set()
+    waiting = list(replies.get(0, []))
+    while waiting:
+        cid = waiting.pop()
+        if cid not in shown:
+            shown.add(cid)
+            waiting.extend(replies.get(cid, []))
+    return shown
 
 
 def _pass_storyless(comments: _Rows, known: _Known, *, before: bytes | None) -> None:

@@ -152,16 +152,24 @@ def test_hidden_and_editorial_comments(records: list[Record]) -> None:
     assert _comment(records, STORY, 1).status is CommentStatus.VISIBLE
 
 
-def test_comments_on_polls_are_passed_over_and_reported(scoop_database_url: str) -> None:
+def test_comments_on_polls_and_replies_to_lost_comments_are_passed_over_and_reported(
+    scoop_database_url: str,
+) -> None:
     report = ImportSummary()
     records = list(read_scoop(scoop_database_url, report=report))
     assert not [c for c in _of(records, ImportedComment).values() if "967438565" in c.key]
     assert report.skipped == [
         (
+            f"2 comments on Scoop story {DIARY}",
+            "replies to comments gone from the database, which Scoop never showed",
+        ),
+        (
             "1 comment on Scoop item 967438565_opsmxIVg",
             "no story has this sid (a poll's discussion, or a story deleted since)",
-        )
+        ),
     ]
+    assert f"{DIARY}/3" not in _of(records, ImportedComment)
+    assert f"{DIARY}/1" in _of(records, ImportedComment)
     # Scoop's default scale is Broadsheet's: the only note is the clock's zone.
     assert report.notes == [
         "Scoop's times were read in the time zone UTC (its time_zone site control: GMT)."
