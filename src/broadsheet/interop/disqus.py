@@ -47,6 +47,7 @@ from broadsheet.interop.thread_matching import SitePostMatcher, address_parts
 DISQUS = "http://disqus.com"
 DSQ = "http://disqus.com/disqus-internals"
 DELETED_BODY = "<p>This comment was deleted.</p>"  # Disqus exports deleted ones empty
+ANONYMOUS_NAME = "Anonymous"  # for a post whose author has no name (a closed account)
 
 
 class PostMatcher(Protocol):
@@ -319,7 +320,7 @@ def _spool_post(element: etree._Element, threads: dict[str, _Thread], spool: _Sp
             key,
             parent_key or None,
             (message.text or "") if message is not None else "",
-            name,
+            name or ANONYMOUS_NAME,
             email,
             _text(children, "ipAddress"),
             _text(children, "createdAt"),

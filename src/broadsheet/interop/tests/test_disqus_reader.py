@@ -170,3 +170,14 @@ def test_the_map_file_is_read_with_or_without_a_header(tmp_path: Path) -> None:
     broken.write_text("203,mapped\n204\n", encoding="utf-8")
     with pytest.raises(ImportFileError, match="line 2"):
         read_thread_map(broken)
+
+
+def test_an_author_without_a_name_is_anonymous() -> None:
+    xml = (
+        b'<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+        b'<thread dsq:id="200"><link>https://example.org/posts/first-post/</link></thread>'
+        b'<post dsq:id="1"><message>x</message><author><isAnonymous>true</isAnonymous>'
+        b'</author><thread dsq:id="200"/></post></disqus>'
+    )
+    records, _ = _read(io.BytesIO(xml))
+    assert _comments(records)["1"].author_name == "Anonymous"
