@@ -582,10 +582,13 @@ class _Writer:
 
     def _store_redirect(self, old: str, target: str) -> None:
         old_path = old_path_of(old)
-        if not old_path or old_path == target:
+        if old_path == target:
             return
-        if len(old_path) > MAX_OLD_PATH_LENGTH:
-            self.summary.skip(f"redirect {old_path[:80]}…", "the old address is too long")
+        if old_path == "/":
+            self.summary.skip(f"redirect {old} to {target}", "the front page stays the front page")
+            return
+        if len(old_path) > MAX_OLD_PATH_LENGTH or len(target) > MAX_OLD_PATH_LENGTH:
+            self.summary.skip(f"redirect {old_path[:80]}…", "an address is too long to keep")
             return
         existing = Redirect.objects.filter(old_path=old_path).first()
         if existing is None:
