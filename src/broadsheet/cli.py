@@ -314,7 +314,10 @@ def _read_scoop(args: argparse.Namespace) -> tuple[Source, Iterable[Record]]:
             raise ImportFileError(f"--time-zone {args.time_zone!r} is no time zone") from error
     args.reader_report = ImportSummary()
     return Source.SCOOP, read_scoop(
-        args.database_url, time_zone=time_zone, report=args.reader_report
+        args.database_url,
+        archive_url=args.archive,
+        time_zone=time_zone,
+        report=args.reader_report,
     )
 
 
@@ -338,6 +341,11 @@ def _add_import_formats(imports: argparse._SubParsersAction[argparse.ArgumentPar
     )
     scoop.add_argument(
         "database_url", metavar="DATABASE_URL", help="mysql://user:password@host/database"
+    )
+    scoop.add_argument(
+        "--archive",
+        metavar="ARCHIVE_URL",
+        help="the site's archive database, where Scoop moved old stories and their comments",
     )
     scoop.add_argument(
         "--time-zone",

@@ -43,6 +43,9 @@ cid as `original_id`), `/section/<name>`, `/user/<nickname>` and `/user/uid:<uid
 redirects. A sid is itself a date and time
 (`2004/3/12/222115/671`), so `/story/2004/3/12/222115/671` is the story's address.
 
+Scoop moves old stories and their comments to an archive database with the same tables;
+given with `--archive`, it is read with the site's as one (what both hold comes once).
+
 Text columns are read as the bytes stored and decoded here: old Scoop tables are latin1 and
 often hold UTF-8 bytes that browsers sent (the classic "Ã©" mojibake when read as latin1).
 Bytes that are valid UTF-8 are read as UTF-8, anything else as Windows-1252 (what MySQL calls
@@ -52,8 +55,10 @@ latin1), so both kinds of row come out as the text their authors typed.
 from __future__ import annotations
 
 import codecs
+import heapq
 import re
 from collections.abc import Generator, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
@@ -81,6 +86,7 @@ from broadsheet.interop.records import (
 ANONYMOUS_UID = -1
 TRUSTED_LEVEL = 2  # users.trustlev: 0 untrusted, 1 normal, 2 trusted
 SCOOP_TABLES = ("users", "sections", "stories", "comments")  # without these it is not Scoop
+ARCHIVE_TABLES = ("stories", "comments")  # what Scoop's archive database holds, at least
 CONNECT_TIMEOUT_SECONDS = 10  # a server that does not answer by then will not
 DEFAULT_DIARY_SECTION = "Diary"
 DIARY_TOPIC = "diary"
@@ -262,10 +268,16 @@ class _Known:
 
 
 def read_scoop(
-    database_url: str, *, time_zone: tzinfo | None = None, report: ImportSummary | None = None
+    database_url: str,
+    *,
+    archive_url: str | None = None,
+    time_zone: tzinfo | None = None,
+    report: ImportSummary | None = None,
 ) -> Iterator[Record]:
     """The records of the Scoop site whose database is at `database_url`.
 
+    `archive_url` is the site's archive database, where Scoop moves old stories and their
+    comments (its `db_name_archive`): read with the site's own, as one.
     `time_zone` is the zone the Scoop server's clock kept (MySQL DATETIME columns carry
     none); by default, the one Scoop's `time_zone` site control names (see
     `server_time_zone`). Users, sections and topics come first; then each story followed
@@ -276,16 +288,12 @@ def read_scoop(
     problems raise ImportFileError with the reason.
     """
     where = ScoopDatabase.from_url(database_url)
+    databases = [(where, _scoop_tables(where, SCOOP_TABLES))]
+    if archive_url:
+        archive = ScoopDatabase.from_url(archive_url)
+        databases.append((archive, _scoop_tables(archive, ARCHIVE_TABLES)))
+    tables = databases[0][1]
     with _connect(where) as connection:
-        tables = _table_names(connection)
-        missing = [table for table in SCOOP_TABLES if table not in tables]
-        if missing:
-            raise ImportFileError(
-                f"{where.describe()} is not a Scoop database: it has no "
-                + ", ".join(f"`{table}`" for table in missing)
-                + " table"
-                + ("s" if len(missing) > 1 else "")
-            )
         site_vars = _site_vars(connection) if "vars" in tables else {}
         settings = ScoopSettings.from_vars(site_vars)
         if time_zone is None:
@@ -301,7 +309,7 @@ def read_scoop(
             yield from _sections(connection, settings, known)
             if "topics" in tables:
                 yield from _topics(connection, known)
-            yield from _stories_with_comments(where, tables, settings, known, time_zone)
+            yield from _stories_with_comments(databases, settings, known, time_zone)
         except pymysql.MySQLError as error:
             raise ImportFileError(f"{where.describe()}: {_mysql_reason(error)}") from error
     if report is not None:
@@ -317,6 +325,21 @@ def read_scoop(
                 f"{count} comment{'s' if count != 1 else ''} on Scoop item {sid}",
                 "no story has this sid (a poll's discussion, or a story deleted since)",
             )
+
+
+def _scoop_tables(where: ScoopDatabase, required: tuple[str, ...]) -> set[str]:
+    """The database's tables, once it is known to hold Scoop's `required` ones."""
+    with _connect(where) as connection:
+        tables = _table_names(connection)
+    missing = [table for table in required if table not in tables]
+    if missing:
+        raise ImportFileError(
+            f"{where.describe()} is not a Scoop database: it has no "
+            + ", ".join(f"`{table}`" for table in missing)
+            + " table"
+            + ("s" if len(missing) > 1 else "")
+        )
+    return tables
 
 
 def _connect(where: ScoopDatabase) -> pymysql.connections.Connection[Any]:
@@ -528,34 +551,55 @@ class _Rows:
         row, self.head = self.head, next(self._rows, None)
         return row
 
-    def close(self) -> None:
-        """Ends the stream while its connection is still open (rows left unread: comments
-        on polls sort after every story)."""
-        if isinstance(self._rows, Generator):
-            self._rows.close()
-
 
 def _stories_with_comments(
-    where: ScoopDatabase,
-    tables: set[str],
+    databases: list[tuple[ScoopDatabase, set[str]]],
     settings: ScoopSettings,
     known: _Known,
     time_zone: tzinfo,
 ) -> Iterator[Record]:
-    # Three sorted streams on three connections (an unbuffered MySQL result holds its
-    # connection), merged on (sid, cid): memory stays one story's worth whatever the size.
-    with _connect(where) as stories_db, _connect(where) as comments_db, _connect(where) as rates_db:
-        comments = _Rows(_streamed(comments_db, _COMMENT_SQL))
-        ratings = _Rows(
-            _streamed(rates_db, _RATING_SQL) if "commentratings" in tables else iter(())
-        )
+    # Three sorted streams per database on three connections (an unbuffered MySQL result
+    # holds its connection), the site's and its archive's merged into one, then joined on
+    # (sid, cid): memory stays one story's worth whatever the size.
+    with ExitStack() as stack:
+        streams: dict[str, list[Iterator[Any]]] = {"stories": [], "comments": [], "ratings": []}
+        for where, tables in databases:
+            streams["stories"].append(_streamed(stack.enter_context(_connect(where)), _STORY_SQL))
+            streams["comments"].append(
+                _streamed(stack.enter_context(_connect(where)), _COMMENT_SQL)
+            )
+            if "commentratings" in tables:
+                streams["ratings"].append(
+                    _streamed(stack.enter_context(_connect(where)), _RATING_SQL)
+                )
+        comments = _Rows(_one_stream(streams["comments"], width=2))
+        ratings = _Rows(_one_stream(streams["ratings"], width=3))
         try:
             yield from _merged(
-                _streamed(stories_db, _STORY_SQL), comments, ratings, settings, known, time_zone
+                _one_stream(streams["stories"], width=1),
+                comments,
+                ratings,
+                settings,
+                known,
+                time_zone,
             )
         finally:
-            comments.close()
-            ratings.close()
+            # Ended while their connections are open (rows left unread: comments on polls
+            # sort after every story).
+            for stream in (stream for kind in streams.values() for stream in kind):
+                if isinstance(stream, Generator):
+                    stream.close()
+
+
+def _one_stream(streams: list[Iterator[Any]], *, width: int) -> Iterator[Any]:
+    """Sorted streams as one, on their first `width` columns; a row the site and its archive
+    both hold (an archiving run cut short) comes once, the site's."""
+    previous: tuple[Any, ...] | None = None
+    for row in heapq.merge(*streams, key=lambda row: tuple(row[:width])):
+        identity = tuple(row[:width])
+        if identity != previous:
+            yield row
+        previous = identity
 
 
 def _merged(

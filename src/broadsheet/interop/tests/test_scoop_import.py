@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.test import Client
 
@@ -155,3 +157,16 @@ def test_the_command_refuses_what_it_cannot_read(
     assert cli.main(["import", "scoop", scoop_database_url, "--time-zone", "Mars/Olympus"]) == 2
     assert "no time zone" in capsys.readouterr().err
     assert not Post.objects.exists()
+
+
+def test_the_command_reads_the_archive_too(
+    scoop_database_url: str, mysql_database: Callable[..., str], client: Client
+) -> None:
+    archive_url = mysql_database("scoop_schema.sql", "scoop_archive_rows.sql")
+    assert (
+        cli.main(["import", "scoop", scoop_database_url, "--archive", archive_url, "--quiet"]) == 0
+    )
+    old = Post.objects.get(title="An archived story")
+    assert Comment.objects.filter(post=old).count() == 2
+    response = client.get("/story/2001/1/1/120000/100")
+    assert (response.status_code, response["Location"]) == (301, old.get_absolute_url())

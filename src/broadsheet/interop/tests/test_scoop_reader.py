@@ -279,3 +279,25 @@ def test_an_address_that_is_not_mysql_is_refused() -> None:
         list(read_scoop("postgres://localhost/scoop"))
     with pytest.raises(ImportFileError, match="names no database"):
         list(read_scoop("mysql://root:secret@localhost/"))
+
+
+def test_the_archive_database_is_read_with_the_sites(
+    scoop_database_url: str, mysql_database: Callable[..., str]
+) -> None:
+    archive_url = mysql_database("scoop_schema.sql", "scoop_archive_rows.sql")
+    records = list(read_scoop(scoop_database_url, archive_url=archive_url))
+    posts = _of(records, ImportedPost)
+    assert posts["2001/1/1/120000/100"].title == "An archived story"
+    assert _comment(records, "2001/1/1/120000/100", 2).parent_key == "2001/1/1/120000/100/1"
+    assert _comment(records, "2001/1/1/120000/100", 1).ratings == (("3", 5),)
+    # What both hold comes once.
+    assert [r.key for r in records if isinstance(r, ImportedPost)].count(STORY) == 1
+    assert [r.key for r in records if isinstance(r, ImportedComment)].count(f"{STORY}/1") == 1
+    assert len(_of(records, ImportedComment)) == 10
+
+
+def test_an_archive_that_is_not_scoop_is_refused(
+    scoop_database_url: str, mysql_database: Callable[..., str]
+) -> None:
+    with pytest.raises(ImportFileError, match="not a Scoop database"):
+        list(read_scoop(scoop_database_url, archive_url=mysql_database("not_scoop.sql")))
