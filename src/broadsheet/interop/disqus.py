@@ -61,7 +61,8 @@ class _Thread:
     key: str
     link: str
     line: int
-    post_id: int | None
+    identifiers: tuple[str, ...] = ()
+    post_id: int | None = None
     comments: int = 0
 
 
@@ -103,8 +104,8 @@ def read_disqus(
     with tempfile.TemporaryDirectory(prefix="broadsheet-disqus-") as folder:
         spool = _Spool.open(folder)
         try:
-            yield from _read_file(file, threads, spool, matcher, mapping)
-            yield from _comments_by_thread(spool, threads)
+            _read_file(file, threads, spool)
+            yield from _comments_by_thread(spool, threads, matcher, mapping)
         finally:
             spool.connection.close()
     if report is not None:
@@ -182,13 +183,7 @@ def _flag(children: dict[str, etree._Element], name: str) -> bool:
     return _text(children, name).lower() == "true"
 
 
-def _read_file(
-    file: str | Path | IO[bytes],
-    threads: dict[str, _Thread],
-    spool: _Spool,
-    matcher: PostMatcher,
-    mapping: dict[str, str],
-) -> Iterator[Record]:
+def _read_file(file: str | Path | IO[bytes], threads: dict[str, _Thread], spool: _Spool) -> None:
     source = str(file) if isinstance(file, Path) else file
     # Events only for the document and its items (lxml filters the rest in C): a post's
     # two dozen inner elements are read from the post itself, once it has ended.
@@ -218,9 +213,7 @@ def _read_file(
                 continue
             name = _local(element.tag)
             if name == "thread":
-                link = _thread(element, threads, matcher, mapping)
-                if link is not None:
-                    yield link
+                _thread(element, threads)
             elif name == "post":
                 _spool_post(element, threads, spool)
             element.clear(keep_tail=False)
@@ -257,41 +250,44 @@ def _refuse_doctype(root: etree._Element | None, name: str) -> None:
         )
 
 
-def _thread(
-    element: etree._Element,
-    threads: dict[str, _Thread],
-    matcher: PostMatcher,
-    mapping: dict[str, str],
-) -> ImportedPostLink | None:
+def _thread(element: etree._Element, threads: dict[str, _Thread]) -> None:
     key = _dsq_id(element)
     line = element.sourceline or 0
     if not key:
         raise ImportFileError("a thread without dsq:id", line=line, element="thread")
-    link = _text(_children(element), "link")
-    identifiers = [
+    identifiers = tuple(
         (child.text or "").strip()
         for child in element
         if _local(child.tag) in ("id", "identifier") and (child.text or "").strip()
-    ]
-    post_id: int | None = None
-    target = mapping.get(key) or (mapping.get(_mapping_key(link)) if link else None)
+    )
+    link = _text(_children(element), "link")
+    threads[key] = _Thread(key=key, link=link, line=line, identifiers=identifiers)
+
+
+def _match(thread: _Thread, matcher: PostMatcher, mapping: dict[str, str]) -> int | None:
+    """The post here a thread belongs to: by the map, its link, or an identifier."""
+    target = mapping.get(thread.key) or (
+        mapping.get(_mapping_key(thread.link)) if thread.link else None
+    )
     if target is not None:
         post_id = matcher.post_for_target(target)
         if post_id is None:
             raise ImportFileError(
-                f"the --map file attaches thread {key} ({link}) to {target!r}, "
+                f"the --map file attaches thread {thread.key} ({thread.link}) to {target!r}, "
                 "which is no post here",
-                line=line,
+                line=thread.line,
                 element="thread",
             )
-    if post_id is None and link:
-        post_id = matcher.post_for_address(link)
-    for identifier in identifiers:
+        return post_id
+    if thread.link:
+        post_id = matcher.post_for_address(thread.link)
         if post_id is not None:
-            break
+            return post_id
+    for identifier in thread.identifiers:
         post_id = matcher.post_for_identifier(identifier)
-    threads[key] = _Thread(key=key, link=link, line=line, post_id=post_id)
-    return ImportedPostLink(key=key, post_id=post_id) if post_id is not None else None
+        if post_id is not None:
+            return post_id
+    return None
 
 
 def _spool_post(element: etree._Element, threads: dict[str, _Thread], spool: _Spool) -> None:
@@ -331,7 +327,9 @@ def _spool_post(element: etree._Element, threads: dict[str, _Thread], spool: _Sp
     )
 
 
-def _comments_by_thread(spool: _Spool, threads: dict[str, _Thread]) -> Iterator[Record]:
+def _comments_by_thread(
+    spool: _Spool, threads: dict[str, _Thread], matcher: PostMatcher, mapping: dict[str, str]
+) -> Iterator[Record]:
     spool.connection.execute("CREATE INDEX comment_thread ON comment (thread, seq)")
     spool.connection.execute("CREATE INDEX comment_key ON comment (key)")
     counts = spool.connection.execute(
@@ -345,6 +343,12 @@ def _comments_by_thread(spool: _Spool, threads: dict[str, _Thread]) -> Iterator[
                 element="post",
             )
         threads[thread_key].comments = count
+    # Only threads with comments are looked for: an export lists every page Disqus ever saw.
+    for thread in sorted(threads.values(), key=lambda thread: thread.key):
+        if thread.comments:
+            thread.post_id = _match(thread, matcher, mapping)
+            if thread.post_id is not None:
+                yield ImportedPostLink(key=thread.key, post_id=thread.post_id)
     rows = spool.connection.execute(
         "SELECT thread, key, parent, body, name, email, ip, created, deleted, spam, line "
         "FROM comment ORDER BY thread, seq"

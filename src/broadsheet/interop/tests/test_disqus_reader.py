@@ -181,3 +181,16 @@ def test_an_author_without_a_name_is_anonymous() -> None:
     )
     records, _ = _read(io.BytesIO(xml))
     assert _comments(records)["1"].author_name == "Anonymous"
+
+
+def test_only_threads_with_comments_are_looked_for() -> None:
+    asked: list[str] = []
+
+    class CountingSite(FakeSite):
+        def post_for_address(self, address: str) -> int | None:
+            asked.append(address)
+            return super().post_for_address(address)
+
+    list(read_disqus(EXPORT, matcher=CountingSite()))
+    assert "http://old.example.org/quiet/" not in asked  # thread 204 has no comments
+    assert "http://old.example.org/lost-page/" in asked
