@@ -40,8 +40,8 @@ Old addresses: `/story/<sid>` (and the early `/?op=displaystory;sid=<sid>`), `/c
 and `/comments/<sid>/<cid>` (Scoop's comment permalink, written `/comments/<sid>/<cid>#<cid>`;
 its redirect carries `#comment-<cid>`, the comment's anchor here, since the comment keeps its
 cid as `original_id`), `/section/<name>`, `/user/<nickname>` and `/user/uid:<uid>` become
-redirects. A sid is itself a date and time
-(`2004/3/12/222115/671`), so `/story/2004/3/12/222115/671` is the story's address.
+redirects. A sid is itself a date and time (`2004/3/12/222115/671`), so
+`/story/2004/3/12/222115/671` is the story's address.
 
 Scoop moves old stories and their comments to an archive database with the same tables;
 given with `--archive`, it is read with the site's as one (what both hold comes once).
@@ -83,7 +83,6 @@ from broadsheet.interop.records import (
     Record,
 )
 
-ANONYMOUS_UID = -1
 TRUSTED_LEVEL = 2  # users.trustlev: 0 untrusted, 1 normal, 2 trusted
 SCOOP_TABLES = ("users", "sections", "stories", "comments")  # without these it is not Scoop
 ARCHIVE_TABLES = ("stories", "comments")  # what Scoop's archive database holds, at least
