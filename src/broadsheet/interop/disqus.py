@@ -11,7 +11,8 @@ comments: its `<link>`, `<title>`, `<id>` identifiers, `<createdAt>`, `<isClosed
 Disqus keeps no posts, only discussions, so each thread is matched to a post already here
 (see thread_matching), or through the `mapping` given with `--map`; a matched thread becomes
 an ImportedPostLink and its comments follow it. Threads with comments that match nothing are
-reported, with their links, in `skipped`, and their comments are left out.
+reported, with their links, in `report`, and their comments are left out. Only threads with
+comments are looked for: an export lists every page Disqus ever saw.
 
 The file streams through lxml with entities never expanded, no DTD loaded and no network;
 a document type declaration is refused outright. Comments come after every thread in the
@@ -44,7 +45,6 @@ from broadsheet.interop.records import (
 )
 from broadsheet.interop.thread_matching import SitePostMatcher, address_parts
 
-DISQUS = "http://disqus.com"
 DSQ = "http://disqus.com/disqus-internals"
 DELETED_BODY = "<p>This comment was deleted.</p>"  # Disqus exports deleted ones empty
 ANONYMOUS_NAME = "Anonymous"  # for a post whose author has no name (a closed account)
