@@ -304,7 +304,8 @@ def read_scoop(
                 )
         known = _Known()
         try:
-            yield from _users(connection, tables, settings, known, time_zone)
+            archives = [archive for archive, _tables in databases[1:]]
+            yield from _users(connection, tables, archives, settings, known, time_zone)
             yield from _sections(connection, settings, known)
             if "topics" in tables:
                 yield from _topics(connection, known)
@@ -429,9 +430,21 @@ def _streamed(connection: pymysql.connections.Connection[Any], sql: str) -> Iter
         yield from cursor
 
 
+def _story_authors(connection: pymysql.connections.Connection[Any]) -> set[str]:
+    """Who wrote published stories (not diaries, not submissions left in the queue): the
+    `aid`s, uids or nicknames as the Scoop version wrote them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT CAST(aid AS CHAR) FROM stories "
+            "WHERE LOWER(section) <> 'diary' AND tid <> 'diary' AND displaystatus >= 0"
+        )
+        return {str(row[0]) for row in cursor.fetchall()}
+
+
 def _users(
     connection: pymysql.connections.Connection[Any],
     tables: set[str],
+    archives: list[ScoopDatabase],
     settings: ScoopSettings,
     known: _Known,
     time_zone: tzinfo,
@@ -446,13 +459,10 @@ def _users(
             )
             for uid, name, value in cursor:
                 prefs.setdefault(int(uid), {})[decode_stored_text(name)] = decode_stored_text(value)
-    # Who wrote published stories (not diaries, not submissions left in the queue).
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT CAST(aid AS CHAR) FROM stories "
-            "WHERE LOWER(section) <> 'diary' AND tid <> 'diary' AND displaystatus >= 0"
-        )
-        authors = {str(row[0]) for row in cursor.fetchall()}
+    authors = _story_authors(connection)
+    for archive in archives:
+        with _connect(archive) as archive_connection:
+            authors |= _story_authors(archive_connection)
     for uid, nickname, email, created, mojo, trust in _streamed(
         connection,
         "SELECT uid, CAST(nickname AS BINARY), CAST(realemail AS BINARY), creation_time, "

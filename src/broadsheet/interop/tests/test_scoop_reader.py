@@ -294,6 +294,8 @@ def test_the_archive_database_is_read_with_the_sites(
     assert [r.key for r in records if isinstance(r, ImportedPost)].count(STORY) == 1
     assert [r.key for r in records if isinstance(r, ImportedComment)].count(f"{STORY}/1") == 1
     assert len(_of(records, ImportedComment)) == 10
+    # trusty wrote only the archived story: an author all the same.
+    assert _of(records, ImportedUser)["3"].is_author
 
 
 def test_an_archive_that_is_not_scoop_is_refused(
