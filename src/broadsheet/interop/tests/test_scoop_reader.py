@@ -303,3 +303,14 @@ def test_an_archive_that_is_not_scoop_is_refused(
 ) -> None:
     with pytest.raises(ImportFileError, match="not a Scoop database"):
         list(read_scoop(scoop_database_url, archive_url=mysql_database("not_scoop.sql")))
+
+
+def test_authors_named_by_nickname_in_older_scoops(mysql_database: Callable[..., str]) -> None:
+    url = mysql_database("scoop_schema.sql", "scoop_rows.sql", "scoop_nickname_authors.sql")
+    records = list(read_scoop(url))
+    posts = _of(records, ImportedPost)
+    assert posts["2000/8/27/224648/707"].author_keys == ("3",)
+    assert _of(records, ImportedUser)["3"].is_author
+    gone = posts["2000/8/28/100000/100"]
+    assert gone.author_keys == ()
+    assert any("nobody-now" in note for note in gone.notes)
