@@ -103,6 +103,7 @@ COMMENTS_DISABLED = -1
 
 MYSQL_ACCESS_DENIED = (1045, 1698)  # 1698: MariaDB refusing a user without a password
 MYSQL_UNKNOWN_DATABASE = 1049
+MYSQL_UNKNOWN_CHARACTER_SET = 1115
 MYSQL_CANNOT_CONNECT = (2002, 2003, 2005, 2006, 2013)
 
 
@@ -343,18 +344,15 @@ def _scoop_tables(where: ScoopDatabase, required: tuple[str, ...]) -> set[str]:
 
 
 def _connect(where: ScoopDatabase) -> pymysql.connections.Connection[Any]:
+    # Text comes back as stored bytes (CAST ... AS BINARY); the connection's character set
+    # only carries names. MySQL before 5.5 has no utf8mb4: its utf8 does as well here.
     try:
-        return pymysql.connect(
-            host=where.host,
-            port=where.port,
-            user=where.user,
-            password=where.password,
-            database=where.database,
-            charset="utf8mb4",
-            connect_timeout=CONNECT_TIMEOUT_SECONDS,
-            read_timeout=None,
-            autocommit=True,
-        )
+        try:
+            return _open(where, charset="utf8mb4")
+        except pymysql.MySQLError as error:
+            if not error.args or error.args[0] != MYSQL_UNKNOWN_CHARACTER_SET:
+                raise
+            return _open(where, charset="utf8")
     except pymysql.MySQLError as error:
         code = error.args[0] if error.args else None
         if code in MYSQL_ACCESS_DENIED:
@@ -366,6 +364,20 @@ def _connect(where: ScoopDatabase) -> pymysql.connections.Connection[Any]:
         else:
             reason = _mysql_reason(error)
         raise ImportFileError(f"{where.describe()}: {reason}") from error
+
+
+def _open(where: ScoopDatabase, *, charset: str) -> pymysql.connections.Connection[Any]:
+    return pymysql.connect(
+        host=where.host,
+        port=where.port,
+        user=where.user,
+        password=where.password,
+        database=where.database,
+        charset=charset,
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=None,
+        autocommit=True,
+    )
 
 
 def _mysql_reason(error: pymysql.MySQLError) -> str:

@@ -314,3 +314,9 @@ def test_authors_named_by_nickname_in_older_scoops(mysql_database: Callable[...,
     gone = posts["2000/8/28/100000/100"]
     assert gone.author_keys == ()
     assert any("nobody-now" in note for note in gone.notes)
+
+
+def test_a_database_the_server_lacks_is_a_clear_error(scoop_database_url: str) -> None:
+    missing = scoop_database_url.rsplit("/", 1)[0] + "/no_such_scoop_database"
+    with pytest.raises(ImportFileError, match="the server has no database 'no_such_scoop_"):
+        list(read_scoop(missing))
