@@ -33,6 +33,7 @@ from broadsheet.discussion.models import (
     MAX_COMMENT_LENGTH,
     MAX_SUBJECT_LENGTH,
     Comment,
+    CommentKind,
     CommentState,
     DiscussionSettings,
 )
@@ -128,6 +129,10 @@ class CommentOut(Schema):
     state: CommentState = Field(
         description="visible or deleted; held for its author and moderators, hidden for moderators."
     )
+    kind: CommentKind = Field(
+        description="comment; or pingback or trackback, imported from a blog: another site's "
+        "notice that it linked to the post (the page lists them apart from the thread)."
+    )
 
     @staticmethod
     def resolve_parent(row: CommentRow) -> int | None:
@@ -168,6 +173,10 @@ class ThreadOut(Schema):
     display: DisplayMode
     sort: SortOrder
     items: list[CommentOut]
+    pingbacks: list[CommentOut] = Field(
+        description="Imported pingbacks and trackbacks, oldest first: listed apart from the "
+        "thread, as the page lists them."
+    )
 
 
 class CommentIn(BodyIn):
@@ -314,6 +323,7 @@ def list_comments(
         "display": display,
         "sort": sort,
         "items": [entry.row for entry in thread.arrangement.entries],
+        "pingbacks": thread.pingbacks,
     }
 
 

@@ -286,9 +286,7 @@ class _Writer:
         self._flush_remembered()
 
     def _user(self, key: str, *, named_by: str) -> User:
-        user_id = self.known.get((USER, key))
-        if user_id is None:
-            raise ImportFileError(f"{named_by} names user {key!r}, which the file does not hold.")
+        user_id = self._known_id(USER, key, named_by=named_by)
         if user_id not in self.users:
             self._load_users([user_id])
         return self.users[user_id]
@@ -312,12 +310,9 @@ class _Writer:
             return
         name = one_line(check_storable(record.name, field="section name")) or record.key
         if record.parent_key is not None:
-            parent_id = self.known.get((SECTION, record.parent_key))
-            if parent_id is None:
-                raise ImportFileError(
-                    f"Section {record.key!r} names parent {record.parent_key!r}, which comes "
-                    "nowhere before it."
-                )
+            parent_id = self._known_id(
+                SECTION, record.parent_key, named_by=f"Section {record.key!r}"
+            )
             name = self._section_name(parent_id) + SECTION_PARENT_SEPARATOR + name
         slug = _slug(record.slug or record.name, fallback="section", length=100)
         existing = (
@@ -361,22 +356,11 @@ class _Writer:
     # Posts
 
     def _write_post(self, record: ImportedPost) -> None:
+        named_by = f"Post {record.key!r}"
         section_id = None
         if record.section_key is not None:
-            section_id = self.known.get((SECTION, record.section_key))
-            if section_id is None:
-                raise ImportFileError(
-                    f"Post {record.key!r} names section {record.section_key!r}, which comes "
-                    "nowhere before it."
-                )
-        tag_ids = []
-        for tag_key in record.tag_keys:
-            tag_id = self.known.get((TAG, tag_key))
-            if tag_id is None:
-                raise ImportFileError(
-                    f"Post {record.key!r} names tag {tag_key!r}, which comes nowhere before it."
-                )
-            tag_ids.append(tag_id)
+            section_id = self._known_id(SECTION, record.section_key, named_by=named_by)
+        tag_ids = [self._known_id(TAG, key, named_by=named_by) for key in record.tag_keys]
         authors = [self._user(key, named_by=f"Post {record.key!r}") for key in record.author_keys]
         post_id = self.known.get((POST, record.key))
         post = Post.objects.get(pk=post_id) if post_id is not None else Post()
@@ -573,12 +557,7 @@ class _Writer:
         self._store_redirect(record.old, target)
 
     def _target_id(self, kind: str, key: str) -> int:
-        object_id = self.known.get((kind, key))
-        if object_id is None:
-            raise ImportFileError(
-                f"A redirect leads to {kind} {key!r}, which comes nowhere before it."
-            )
-        return object_id
+        return self._known_id(kind, key, named_by="A redirect")
 
     def _store_redirect(self, old: str, target: str) -> None:
         old_path = old_path_of(old)
@@ -606,6 +585,16 @@ class _Writer:
             )
 
     # Bookkeeping
+
+    def _known_id(self, kind: str, key: str, *, named_by: str) -> int:
+        """The local id of what record `key` of `kind` made, in this run or an earlier one;
+        a record may only name what comes before it."""
+        object_id = self.known.get((kind, key))
+        if object_id is None:
+            raise ImportFileError(
+                f"{named_by} names {kind} {key!r}, which comes nowhere before it."
+            )
+        return object_id
 
     def _remember(self, kind: str, key: str, object_id: int) -> None:
         ImportedObject.objects.create(source=self.source, kind=kind, key=key, object_id=object_id)

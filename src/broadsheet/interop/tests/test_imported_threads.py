@@ -135,3 +135,14 @@ def test_imported_threads_cost_the_same_queries_at_any_size(
         large = page_queries(url)
         assert same_query_count(small[url], large), url
         assert len(large) <= MAX_THREAD_PAGE_QUERIES, "\n".join(large)
+
+
+def test_the_api_says_which_entries_are_pingbacks_and_trackbacks(client: Client) -> None:
+    run_import(source=Source.WORDPRESS, records=thread_records(2, pingbacks=2))
+    post = Post.objects.get(slug="busy")
+    response = client.get(f"/api/posts/{post.pk}/comments")
+    assert response.status_code == 200
+    thread = response.json()
+    assert [comment["kind"] for comment in thread["items"]] == ["comment", "comment"]
+    assert [comment["kind"] for comment in thread["pingbacks"]] == ["pingback", "trackback"]
+    assert thread["pingbacks"][0]["author"] == "Other blog 0"

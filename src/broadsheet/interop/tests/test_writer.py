@@ -372,3 +372,46 @@ def test_text_that_cannot_be_stored_is_a_file_error_naming_the_record() -> None:
     with pytest.raises(ImportFileError, match=r"Post '99'.*NUL"):
         run_import(source=Source.WORDPRESS, records=records)
     assert not Post.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_imported_comment_looks_exactly_as_the_same_comment_posted_in_bulk(
+    editor: User,
+) -> None:
+    import re
+
+    from django.contrib.auth.models import AnonymousUser
+
+    from broadsheet.markup import MarkupFormat
+
+    run_import(
+        source=Source.WORDPRESS,
+        records=[
+            ImportedPost(key="1", title="Imported", intro="x", published=WHEN),
+            ImportedComment(key="b", post_key="1", parent_key="a", body="Yes.\n\nAnd <em>no</em>.",
+                            author_name="Bea", created=at(2)),
+            ImportedComment(key="a", post_key="1", body="Is it?", author_name="Al",
+                            author_url="https://al.example/", created=at(1)),
+        ],
+    )  # fmt: skip
+    here = make_post(editor, "Posted")
+    posted = post_comments(
+        post=here,
+        imported=True,
+        comments=[
+            NewComment(author=AnonymousUser(), body="Is it?", anonymous_name="Al",
+                       author_url="https://al.example/", created=at(1), markup=MarkupFormat.HTML),
+            NewComment(author=AnonymousUser(), body="Yes.\n\nAnd <em>no</em>.",
+                       anonymous_name="Bea", parent_position=0, created=at(2),
+                       markup=MarkupFormat.HTML),
+        ],
+    )  # fmt: skip
+
+    def without_ids(comment: Comment) -> tuple[int, int, str, str]:
+        def strip(html: str) -> str:
+            return re.sub(r"comment-\d+|comment=\d+|data-comment-id=\"\d+\"", "ID", html)
+
+        return comment.number, comment.depth, strip(comment.fragment_html), strip(comment.line_html)
+
+    imported = list(Comment.objects.filter(post__title="Imported").order_by("number"))
+    assert [without_ids(c) for c in imported] == [without_ids(c) for c in posted]
