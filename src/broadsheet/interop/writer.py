@@ -160,6 +160,9 @@ class _Writer:
     # Authors of imported comments that came with ratings: their reputation is computed
     # again at the end, as a reader's rating does one at a time (moderation.reputation).
     rated_authors: set[int] = field(default_factory=set)
+    # Accounts whose reputation the source gave (Scoop's mojo): kept, since computing it
+    # again counts only recent comments, and an old site's are years old.
+    given_reputation: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.site = get_site_settings()
@@ -203,7 +206,7 @@ class _Writer:
             self._flush_users()
         if self.rated_authors:
             settings = ModerationSettings.current()
-            for user_id in sorted(self.rated_authors):
+            for user_id in sorted(self.rated_authors - self.given_reputation):
                 recompute_reputation(user_id=user_id, settings=settings)
         for kind, count in sorted(self.unchanged.items()):
             self.summary.skip(f"{count:,} {_plural(kind, count)}", "already imported, unchanged")
@@ -270,6 +273,8 @@ class _Writer:
         for record, user in made:
             if record.is_author:
                 set_role(user=user, role=Role.EDITOR)
+            if record.reputation is not None:
+                self.given_reputation.add(user.pk)
             self._remember_later(USER, record.key, user.pk)
             if user.username != record.username:
                 self.summary.notes.append(

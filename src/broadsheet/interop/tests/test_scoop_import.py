@@ -84,6 +84,9 @@ def test_people_keep_their_names_mojo_and_no_password(imported: ImportSummary) -
     rusty = User.objects.get(email="rusty@example.org")
     assert (rusty.username, rusty.display_name) == ("rusty", "Rusty Foster")
     assert (rusty.reputation, rusty.earned_trust) == (4.12, True)
+    # Ada's comment was rated, years ago: Scoop's figure stands rather than none.
+    ada = User.objects.get(email="ada@example.org")
+    assert (ada.reputation, ada.earned_trust) == (4.5, False)
     assert not rusty.has_usable_password()
     assert User.objects.get(email="jose@example.org").username == "José"
 
