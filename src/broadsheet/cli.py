@@ -296,6 +296,12 @@ def run_import_command(args: argparse.Namespace, *, read: ReadRecords) -> int:
             dry_run=args.dry_run,
             show_progress=not args.quiet,
         )
+        # What the reader itself left out (threads matching no post, comments on polls) is
+        # known once it has read everything, which the writer just made it do.
+        reader_report = getattr(args, "reader_report", None)
+        if reader_report is not None:
+            summary.skipped += reader_report.skipped
+            summary.notes += reader_report.notes
     except BroadsheetError as error:
         # ImportFileError says where (line, element); nothing was written.
         print(
@@ -333,8 +339,72 @@ def add_import_format(
     return parser
 
 
+def _read_scoop(args: argparse.Namespace) -> tuple[Source, Iterable[Record]]:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from broadsheet.interop.records import ImportFileError, ImportSummary, Source
+    from broadsheet.interop.scoop import read_scoop
+
+    time_zone = None
+    if args.time_zone:
+        try:
+            time_zone = ZoneInfo(args.time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ImportFileError(f"--time-zone {args.time_zone!r} is no time zone") from error
+    args.reader_report = ImportSummary()
+    return Source.SCOOP, read_scoop(
+        args.database_url,
+        archive_url=args.archive,
+        time_zone=time_zone,
+        report=args.reader_report,
+    )
+
+
+def _read_disqus(args: argparse.Namespace) -> tuple[Source, Iterable[Record]]:
+    from broadsheet.interop.disqus import read_disqus, read_thread_map
+    from broadsheet.interop.records import ImportSummary, Source
+
+    mapping = read_thread_map(args.map) if args.map else None
+    args.reader_report = ImportSummary()
+    return Source.DISQUS, read_disqus(args.file, mapping=mapping, report=args.reader_report)
+
+
 def _add_import_formats(imports: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Each format's subcommand: its name, its arguments, and the function that reads it."""
+    scoop = add_import_format(
+        imports,
+        "scoop",
+        help="read a Scoop site's MySQL/MariaDB database: users, sections, topics, stories, "
+        "diaries, comments with their ratings, and old addresses",
+        read=_read_scoop,
+    )
+    scoop.add_argument(
+        "database_url", metavar="DATABASE_URL", help="mysql://user:password@host/database"
+    )
+    scoop.add_argument(
+        "--archive",
+        metavar="ARCHIVE_URL",
+        help="the site's archive database, where Scoop moved old stories and their comments",
+    )
+    scoop.add_argument(
+        "--time-zone",
+        help="the zone the Scoop server's clock kept, such as America/New_York (default: "
+        "the one Scoop's time_zone site control names)",
+    )
+    disqus = add_import_format(
+        imports,
+        "disqus",
+        help="read a Disqus XML export: comments join the posts their threads were on here",
+        read=_read_disqus,
+    )
+    disqus.add_argument("file", type=Path, metavar="FILE", help="the export (.xml)")
+    disqus.add_argument(
+        "--map",
+        type=Path,
+        metavar="CSV",
+        help="attach threads that match no post: rows of (Disqus link or thread id, "
+        "post slug or address)",
+    )
 
 
 def manage(args: argparse.Namespace) -> int:

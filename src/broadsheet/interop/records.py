@@ -65,6 +65,10 @@ class ImportedUser:
     joined: datetime | None = None
     url: str = ""
     is_author: bool = False  # wrote posts there: joins the editors
+    # What the source last computed from the ratings of their comments (Scoop's mojo, on
+    # Broadsheet's 0-5 scale) and whether it trusted them; None and False where it kept none.
+    reputation: float | None = None
+    trusted: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,7 @@ class ImportedRedirect:
     section_key: str | None = None
     user_key: str | None = None
     tag_key: str | None = None
-    target: str = ""
+    target: str = ""  # with post_key, a "#fragment" on the post's page
 
 
 @dataclass

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from broadsheet.interop.models import Redirect
 
 # WordPress answers these on its front page (`/?p=12`, `/?page_id=7`, `/?cat=3`, `/?tag=x`,
-# `/?author=2`, `/?feed=rss2`): our front page would answer 200 and ignore them.
-FRONT_PAGE_QUERY_KEYS = ("p", "page_id", "cat", "tag", "author", "feed")
+# `/?author=2`, `/?feed=rss2`), and early Scoop its `/?op=displaystory;sid=...`: our front
+# page would answer 200 and ignore them.
+FRONT_PAGE_QUERY_KEYS = ("p", "page_id", "cat", "tag", "author", "feed", "op")
 
 
 def old_address_candidates(path: str, query_string: str, query: Mapping[str, str]) -> list[str]:

@@ -160,6 +160,9 @@ class _Writer:
     # Authors of imported comments that came with ratings: their reputation is computed
     # again at the end, as a reader's rating does one at a time (moderation.reputation).
     rated_authors: set[int] = field(default_factory=set)
+    # Accounts whose reputation the source gave (Scoop's mojo): kept, since computing it
+    # again counts only recent comments, and an old site's are years old.
+    given_reputation: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.site = get_site_settings()
@@ -203,7 +206,7 @@ class _Writer:
             self._flush_users()
         if self.rated_authors:
             settings = ModerationSettings.current()
-            for user_id in sorted(self.rated_authors):
+            for user_id in sorted(self.rated_authors - self.given_reputation):
                 recompute_reputation(user_id=user_id, settings=settings)
         for kind, count in sorted(self.unchanged.items()):
             self.summary.skip(f"{count:,} {_plural(kind, count)}", "already imported, unchanged")
@@ -258,6 +261,8 @@ class _Writer:
                 email=email,
                 display_name=_display_name(record),
                 date_joined=record.joined or timezone.now(),
+                reputation=record.reputation,
+                earned_trust=record.trusted,
             )
             # No password: they choose one through "forgot password", at the address imported.
             user.set_unusable_password()
@@ -268,6 +273,8 @@ class _Writer:
         for record, user in made:
             if record.is_author:
                 set_role(user=user, role=Role.EDITOR)
+            if record.reputation is not None:
+                self.given_reputation.add(user.pk)
             self._remember_later(USER, record.key, user.pk)
             if user.username != record.username:
                 self.summary.notes.append(
@@ -536,7 +543,12 @@ class _Writer:
     def _write_redirect(self, record: ImportedRedirect) -> None:
         target = record.target
         if record.post_key is not None:
-            target = Post.objects.get(pk=self._target_id(POST, record.post_key)).get_absolute_url()
+            post_url = Post.objects.get(
+                pk=self._target_id(POST, record.post_key)
+            ).get_absolute_url()
+            # A target that is only a fragment names a place on the post's page: a comment's
+            # anchor (Scoop's /comments/<sid>/<cid> leads to #comment-<cid>).
+            target = post_url + target if target.startswith("#") else post_url
         elif record.section_key is not None:
             section_id = self._target_id(SECTION, record.section_key)
             target = Section.objects.get(pk=section_id).get_absolute_url()
