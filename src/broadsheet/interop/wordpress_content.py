@@ -75,14 +75,16 @@ class _Embeds:
     def __init__(self) -> None:
         self.video_url = ""
 
-    def replace(self, url: str) -> str:
+    def replace(self, url: str, *, block: bool = False) -> str:
+        """What stands in the text for an embed of `url`: nothing for the post's video."""
         url = html.unescape(url.strip())
         watch_url = _video_watch_url(url)
         if watch_url and not self.video_url:
             self.video_url = watch_url
             return ""
         shown = html.escape(url)
-        return f'<p><a href="{shown}">{shown}</a></p>'
+        link = f'<a href="{shown}">{shown}</a>'
+        return f"<p>{link}</p>" if block else link
 
 
 def _embed_block(match: re.Match[str], embeds: _Embeds) -> str:
@@ -93,7 +95,7 @@ def _embed_block(match: re.Match[str], embeds: _Embeds) -> str:
     url = attributes.get("url") if isinstance(attributes, dict) else None
     if not isinstance(url, str) or not url:
         return match.group(2)  # an embed that names nothing: keep its fallback HTML
-    return embeds.replace(url)
+    return embeds.replace(url, block=True)
 
 
 def _caption(match: re.Match[str]) -> str:

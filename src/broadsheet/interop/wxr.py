@@ -213,8 +213,11 @@ class _WxrReader:
                     self._report_skips()
         except etree.XMLSyntaxError as error:
             if not (_only_namespace_errors(error) and not open_tags):
+                message = _parser_message(error)
                 raise ImportFileError(
-                    f"this is not well-formed XML ({_parser_message(error)})",
+                    f"the file's encoding is not one this importer knows ({message})"
+                    if message.startswith("Unsupported encoding")
+                    else f"this is not well-formed XML ({message})",
                     line=error.lineno,
                     element=open_tags[-1] if open_tags else "",
                 ) from error
@@ -544,7 +547,7 @@ class _WxrReader:
             author_key=author_key,
             author_name=html.unescape(values.get("comment_author", "")).strip(),
             author_email=values.get("comment_author_email", "").strip(),
-            author_url=values.get("comment_author_url", "").strip(),
+            author_url=_meaningful_url(values.get("comment_author_url", "")),
             ip_address=values.get("comment_author_IP", "").strip(),
             created=self._date(values.get("comment_date_gmt", ""), values.get("comment_date", "")),
             status=_COMMENT_STATUS.get(
@@ -866,6 +869,12 @@ def _parse_date(value: str) -> datetime | None:
             return None
 
 
+def _meaningful_url(value: str) -> str:
+    """A URL, or "" for the bare scheme that old comment forms stored for no URL."""
+    value = value.strip()
+    return "" if value.rstrip("/") in ("http:", "https:") else value
+
+
 def _field_name(role: str, local: str) -> str:
     return f"{role}:{local}" if role not in (_RSS, _OTHER) else local
 
@@ -891,4 +900,5 @@ def _only_namespace_errors(error: etree.XMLSyntaxError) -> bool:
 
 
 def _parser_message(error: etree.XMLSyntaxError) -> str:
-    return re.sub(r"\s*\([^()]*line \d+\)\s*$", "", str(error)).strip()
+    message = re.sub(r"\s*\([^()]*line \d+\)\s*$", "", str(error))
+    return re.sub(r", line \d+, column \d+$", "", message.strip())
