@@ -169,7 +169,7 @@ class _WxrReader:
             remove_comments=True,
             remove_pis=True,
         )
-        open_tags: list[str] = []
+        open_tags: list[object] = []  # the raw tags of the open elements, for errors
         item: _Item | None = None
         try:
             for event, value in events:
@@ -179,8 +179,10 @@ class _WxrReader:
                     continue
                 element = cast(etree._Element, value)
                 if event == "start":
-                    open_tags.append(self._tag_name(element))
+                    open_tags.append(element.tag)
                     depth = len(open_tags)
+                    if depth > 4:  # inside a comment, a meta or a term: read when it ends
+                        continue
                     if depth == 1:
                         self._check_document(element)
                     elif depth == 3 and self._role(element.tag) == (_RSS, "item"):
@@ -196,6 +198,8 @@ class _WxrReader:
                     continue
                 depth = len(open_tags)
                 open_tags.pop()
+                if depth > 4:
+                    continue
                 if depth == 4 and item is not None:
                     yield from self._read_item_child(item, element)
                     _drop(element)
@@ -219,7 +223,7 @@ class _WxrReader:
                     if message.startswith("Unsupported encoding")
                     else f"this is not well-formed XML ({message})",
                     line=error.lineno,
-                    element=open_tags[-1] if open_tags else "",
+                    element=_field_name(*self._role(open_tags[-1])) if open_tags else "",
                 ) from error
             self._report_skips()  # undeclared prefixes only, read by name (see module doc)
         if not self.channel.version:
@@ -856,17 +860,22 @@ def _drop(element: etree._Element) -> None:
             del parent[0]
 
 
+_MYSQL_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)")
+
+
 def _parse_date(value: str) -> datetime | None:
+    """A MySQL DATETIME as WordPress writes it ("2025-11-04 08:30:00"), or ISO 8601."""
     value = value.strip()
     if not value or value.startswith("0000-00-00"):
         return None
+    match = _MYSQL_DATE.match(value)
     try:
-        return datetime.strptime(value[:19], "%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        try:
-            return datetime.fromisoformat(value).replace(tzinfo=None)
-        except ValueError:
-            return None
+        if match:  # by hand: strptime costs more than the rest of a comment
+            year, month, day, hour, minute, second = (int(part) for part in match.groups())
+            return datetime(year, month, day, hour, minute, second)
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    except ValueError:  # "2025-02-30", or not a date at all
+        return None
 
 
 def _meaningful_url(value: str) -> str:
