@@ -1,5 +1,5 @@
 """The `broadsheet` command: serve the site, run the worker, load demo content, manage users
-and tokens, score files with the spam filter."""
+and tokens, score files with the spam filter, import sites from elsewhere."""
 
 from __future__ import annotations
 
@@ -12,8 +12,12 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from broadsheet.interop.records import Record, Source
 
 PRODUCTION_SERVER = "granian"
 
@@ -233,6 +237,67 @@ def token(args: argparse.Namespace) -> int:
     return 0
 
 
+# What one import format does with its arguments: the source it reads and its records (a
+# generator is best: the writer streams it). Called once Django is set up, so it may query.
+ReadRecords = Callable[[argparse.Namespace], "tuple[Source, Iterable[Record]]"]
+
+
+def run_import_command(args: argparse.Namespace, *, read: ReadRecords) -> int:
+    """The part every `broadsheet import FORMAT` shares: read, write in one transaction (or
+    roll back a dry run), print the summary; a file's problem is one line and exit code 2."""
+    _setup_django()
+    from broadsheet.errors import BroadsheetError
+    from broadsheet.interop.writer import run_import, summary_text
+
+    try:
+        source, records = read(args)
+        summary = run_import(
+            source=source,
+            records=records,
+            dry_run=args.dry_run,
+            show_progress=not args.quiet,
+        )
+    except BroadsheetError as error:
+        # ImportFileError says where (line, element); nothing was written.
+        print(
+            f"broadsheet import {args.import_format}: {error.message}\n"
+            "Nothing was imported: the site is as it was.",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as error:
+        print(f"broadsheet import {args.import_format}: {error}", file=sys.stderr)
+        return 2
+    print(summary_text(summary))
+    return 0
+
+
+def add_import_format(
+    imports: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    *,
+    help: str,
+    read: ReadRecords,
+) -> argparse.ArgumentParser:
+    """Add `broadsheet import NAME` with the shared options (--dry-run, --quiet); the caller
+    adds the format's own arguments to the parser returned, which `read` then finds in args."""
+    parser = imports.add_parser(name, help=help, description=help)
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="do everything, print the summary, then roll back: nothing is written",
+    )
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress while importing, only the summary"
+    )
+    parser.set_defaults(handler=lambda args: run_import_command(args, read=read))
+    return parser
+
+
+def _add_import_formats(imports: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Each format's subcommand: its name, its arguments, and the function that reads it."""
+
+
 def manage(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -337,6 +402,14 @@ def build_parser() -> argparse.ArgumentParser:
     token_parser = commands.add_parser("token", help="print a user's API token, creating it once")
     token_parser.add_argument("name")
     token_parser.set_defaults(handler=token)
+
+    import_parser = commands.add_parser(
+        "import",
+        help="bring posts, comments, people and old links in from another site "
+        "(safe to run again: what was imported is not imported twice)",
+    )
+    imports = import_parser.add_subparsers(dest="import_format", required=True, metavar="FORMAT")
+    _add_import_formats(imports)
 
     manage_parser = commands.add_parser("manage", help="run a Django management command")
     manage_parser.add_argument("arguments", nargs=argparse.REMAINDER)

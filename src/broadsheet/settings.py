@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads the session or looks up what the address names (input_text.py).
     "broadsheet.theme.input_check.RefuseUnstorableText",
+    # An imported site's old addresses: looked up on a 404 (and for `/?p=12`), never else;
+    # after the check above, so that no unstorable character reaches the query.
+    "broadsheet.interop.middleware.OldAddressRedirectMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "broadsheet.publishing.middleware.SiteSettingsMiddleware",

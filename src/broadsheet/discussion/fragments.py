@@ -137,6 +137,8 @@ def row_of(comment: Comment) -> CommentRow:
         language=comment.language,
         author_display=account.display_name if account else None,
         author_url=comment.author_url,
+        original_anchor=comment.original_anchor,
+        kind=comment.kind,
     )
 
 

@@ -14,6 +14,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 
+from broadsheet.markup import MarkupFormat
 from broadsheet.publishing.models import CommentStyle, Post
 from broadsheet.settings_rows import OneRowPerSite
 
@@ -128,6 +129,18 @@ class CommentState(models.TextChoices):
     SPAM = "spam", "Spam"  # in the spam folder: kept for "not spam", removed after 30 days
 
 
+class CommentKind(models.TextChoices):
+    """What a comment is. Pingbacks and trackbacks (another site's notice that it linked to
+    the post) come only from imports, and are listed apart from the conversation."""
+
+    COMMENT = "comment", "Comment"
+    PINGBACK = "pingback", "Pingback"
+    TRACKBACK = "trackback", "Trackback"
+
+
+MAX_ORIGINAL_ANCHOR_LENGTH = 40  # a WordPress or Disqus comment id, with room to spare
+
+
 class ThreadState(models.Model):
     """Per-post counters: the last comment number given, and a version bumped on any change.
 
@@ -156,6 +169,17 @@ class Comment(models.Model):
     language = models.CharField(max_length=16, blank=True)
     body = models.TextField(max_length=MAX_COMMENT_LENGTH)
     body_html = models.TextField()
+    # Readers write Markdown; imported comments keep the HTML or plain text they came in.
+    markup = models.CharField(
+        max_length=10, choices=MarkupFormat.choices, default=MarkupFormat.MARKDOWN
+    )
+    kind = models.CharField(max_length=10, choices=CommentKind.choices, default=CommentKind.COMMENT)
+    # An imported comment's id where it came from, when that id could not be its id here (it
+    # was taken): the page carries an element with id "comment-<this>", so that old links'
+    # `#comment-<id>` still land on it.
+    original_anchor = models.CharField(max_length=MAX_ORIGINAL_ANCHOR_LENGTH, blank=True)
+    # Where it was posted from, as imports bring it (WordPress, Scoop); never shown.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -53,6 +53,8 @@ ROW_FIELDS = (
     "language",
     "author__display_name",
     "author_url",
+    "original_anchor",
+    "kind",
 )  # fmt: skip, in the order of CommentRow's fields
 # A page shows the stored fragments, the API the sanitized body: each reads only its own.
 PAGE_FIELDS = tuple(Value("") if name == "body_html" else name for name in ROW_FIELDS)

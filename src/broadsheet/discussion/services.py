@@ -48,6 +48,7 @@ from broadsheet.discussion.models import (
     MAX_COMMENT_LENGTH,
     MAX_SUBJECT_LENGTH,
     Comment,
+    CommentKind,
     CommentState,
     DiscussionSettings,
     Rating,
@@ -60,7 +61,7 @@ from broadsheet.discussion.selectors import visible_comments_filter
 from broadsheet.errors import InvalidInput, NotAllowed, NotFound
 from broadsheet.guard.bans import check_not_banned
 from broadsheet.input_text import check_storable, one_line
-from broadsheet.markup import render_comment_markdown
+from broadsheet.markup import MarkupFormat, render_comment_text
 from broadsheet.publishing.models import Post, SiteSettings
 from broadsheet.publishing.selectors import get_site_settings, is_visible
 from broadsheet.screening.filter import CommentFacts, screen_new_comment
@@ -98,21 +99,35 @@ def check_can_comment(*, user: Actor, post: Post, settings: DiscussionSettings) 
         raise NotAllowed("Log in or register to comment.", code="login_required", status=401)
 
 
-def prepare_comment_text(*, subject: str, body: str) -> tuple[str, str, str]:
-    """The cleaned subject, body and sanitized HTML, or InvalidInput saying what is wrong."""
+def prepare_comment_text(
+    *,
+    subject: str,
+    body: str,
+    markup: str = MarkupFormat.MARKDOWN,
+    imported: bool = False,
+    may_be_empty: bool = False,
+) -> tuple[str, str, str]:
+    """The cleaned subject, body and sanitized HTML, or InvalidInput saying what is wrong.
+
+    Imported comments are kept as long as they were, and subjects cut: refusing one would
+    refuse the whole import over a comment its own site accepted. `may_be_empty` lets an
+    import bring a pingback or a deleted comment with no text.
+    """
     body = check_storable(body, field="comment").strip()
-    if not body:
+    if not body and not may_be_empty:
         raise InvalidInput("The comment is empty: write something in the body.")
-    if len(body) > MAX_COMMENT_LENGTH:
+    if len(body) > MAX_COMMENT_LENGTH and not imported:
         raise InvalidInput(
             f"The comment has {len(body):,} characters; the limit is {MAX_COMMENT_LENGTH:,}."
         )
     subject = one_line(check_storable(subject, field="subject"))
+    if len(subject) > MAX_SUBJECT_LENGTH and imported:
+        subject = subject[: MAX_SUBJECT_LENGTH - 1] + "…"
     if len(subject) > MAX_SUBJECT_LENGTH:
         raise InvalidInput(
             f"The subject has {len(subject)} characters; the limit is {MAX_SUBJECT_LENGTH}."
         )
-    body_html = render_comment_markdown(body)
+    body_html = render_comment_text(body, markup)
     if not subject:
         subject = one_line(derived_subject(body_html)) or "(no subject)"
     return subject, body, body_html
@@ -220,6 +235,13 @@ class NewComment:
     state: CommentState | None = None
     ratings: tuple[tuple[int, int], ...] = ()  # (rater's user id, value)
     language: str | None = None  # BCP 47 as the author or an import says; None: detect it
+    # Imports only (ignored otherwise): how the body is written, what the comment is, where
+    # it was posted from, and the id it had where it came from: it becomes this comment's id
+    # when free here (so `#comment-<id>` keeps working), else its `original_anchor`.
+    markup: str = MarkupFormat.MARKDOWN
+    kind: str = CommentKind.COMMENT
+    ip_address: str = ""
+    original_id: int | None = None
 
 
 # Rows per INSERT or UPDATE statement: well under SQLite's limit of variables per statement.
@@ -327,8 +349,12 @@ def _write_new_comments(
     # Ids first, so that each comment's fragments (which link to its id) are rendered before
     # the INSERT and stored by it: a second pass of UPDATEs doubled the cost of an import.
     look = thread_look(post)
-    for comment, comment_id in zip(made, reserve_comment_ids(len(made)), strict=True):
+    wanted = _wanted_ids(made, comments, result) if imported else []
+    for comment, comment_id in zip(made, reserve_comment_ids(len(made), wanted), strict=True):
         comment.pk = comment_id
+    if any(wanted):
+        _original_anchors(made, wanted)
+    for comment in made:
         refresh_fragment(comment, site, look)
     Comment.objects.bulk_create(made, batch_size=BULK_BATCH_SIZE)
     _store_ratings(made, comments, result)
@@ -414,7 +440,14 @@ def _new_comment(
     imported = rules is None
     where = f"Comment {position + 1}: " if imported else ""
     try:
-        subject, body, body_html = prepare_comment_text(subject=item.subject, body=item.body)
+        subject, body, body_html = prepare_comment_text(
+            subject=item.subject,
+            body=item.body,
+            markup=item.markup if imported else MarkupFormat.MARKDOWN,
+            imported=imported,
+            may_be_empty=imported
+            and (item.kind != CommentKind.COMMENT or item.state == CommentState.DELETED),
+        )
     except InvalidInput as error:
         raise InvalidInput(where + error.message, code=error.code) from error
     if author is not None:
@@ -485,36 +518,120 @@ def _new_comment(
         rating_count=len(rating_values),
         rating_sum=sum(rating_values),
         rating_average=sum(rating_values) / len(rating_values) if rating_values else None,
+        markup=item.markup if imported else MarkupFormat.MARKDOWN,
+        kind=item.kind if imported else CommentKind.COMMENT,
+        ip_address=_ip_address(item.ip_address) if imported else None,
     )
 
 
-def reserve_comment_ids(count: int) -> list[int]:
-    """`count` new comment ids, in increasing order, for rows this transaction will insert.
+def _ip_address(text: str) -> str | None:
+    """An imported address as stored; one that is not an address is dropped, as e-mails are."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_ipv46_address
 
-    PostgreSQL hands them out from the table's sequence. SQLite has one writer at a time and
-    this transaction already holds the write lock (it wrote the thread's counter), so the
-    ids after the highest ever used are free; AUTOINCREMENT's record of that highest id
-    moves on with the INSERT, so ids are never reused. Django's ORM has no portable way to
-    take ids ahead of an INSERT, hence the two statements written here.
+    text = text.strip()
+    try:
+        validate_ipv46_address(text)
+    except ValidationError:
+        return None
+    return text
+
+
+# The highest id an import may ask for (NewComment.original_id): Disqus's ids run to ten
+# digits, and taking them would move every later comment's id up there for no reader's gain.
+MAX_WANTED_COMMENT_ID = 2**31 - 1
+
+
+def reserve_comment_ids(count: int, wanted: Sequence[int | None] = ()) -> list[int]:
+    """`count` comment ids for rows this transaction will insert, in increasing order, or,
+    with `wanted` (one entry per row), each row's wanted id where no comment has it and no
+    earlier row took it, and a new id for the others.
+
+    PostgreSQL hands new ids out from the table's sequence, moved past the wanted ones taken
+    here so that it never gives them again. SQLite has one writer at a time and this
+    transaction already holds the write lock (it wrote the thread's counter), so the ids
+    after the highest ever used are free; AUTOINCREMENT's record of that highest id moves
+    on with the INSERT, so ids are never reused. Django's ORM has no portable way to take
+    ids ahead of an INSERT, hence the statements written here.
     """
+    granted = _grant_wanted_ids(wanted) if any(wanted) else [None] * count
+    fresh = iter(_new_comment_ids(granted.count(None), after=max(filter(None, granted), default=0)))
+    return [comment_id if comment_id is not None else next(fresh) for comment_id in granted]
+
+
+def _grant_wanted_ids(wanted: Sequence[int | None]) -> list[int | None]:
+    candidates = {
+        comment_id
+        for comment_id in wanted
+        if comment_id is not None and 0 < comment_id <= MAX_WANTED_COMMENT_ID
+    }
+    taken: set[int] = set()
+    ordered = sorted(candidates)
+    for start in range(0, len(ordered), BULK_BATCH_SIZE):
+        taken.update(
+            Comment.objects.filter(pk__in=ordered[start : start + BULK_BATCH_SIZE]).values_list(
+                "pk", flat=True
+            )
+        )
+    granted: list[int | None] = []
+    for comment_id in wanted:
+        if comment_id in candidates and comment_id not in taken:
+            taken.add(comment_id)
+            granted.append(comment_id)
+        else:
+            granted.append(None)
+    return granted
+
+
+def _new_comment_ids(count: int, *, after: int) -> list[int]:
+    """`count` ids never used, all above `after` (the highest id this batch takes itself)."""
     table = Comment._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if after:
+                cursor.execute(
+                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), GREATEST(%s, COALESCE("
+                    "pg_sequence_last_value(pg_get_serial_sequence(%s, 'id')::regclass), 0)))",
+                    [table, after, table],
+                )
+            if not count:
+                return []
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                 [table, count],
             )
             return sorted(int(row[0]) for row in cursor.fetchall())
         if connection.vendor == "sqlite":
+            if not count:
+                return []
             cursor.execute(
                 "SELECT MAX(highest) FROM (SELECT MAX(id) AS highest FROM "  # noqa: S608 - the model's own table name
                 f"{connection.ops.quote_name(table)} "
                 "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
                 [table],
             )
-            highest = cursor.fetchone()[0] or 0
+            highest = max(cursor.fetchone()[0] or 0, after)
             return list(range(highest + 1, highest + 1 + count))
     raise NotImplementedError(f"Broadsheet runs on SQLite or PostgreSQL, not {connection.vendor}.")
+
+
+def _wanted_ids(
+    made: list[Comment], comments: Sequence[NewComment], result: list[Comment]
+) -> list[int | None]:
+    """Each new comment's original id (imports): its id here when free, else its anchor."""
+    original = {
+        id(comment): item.original_id
+        for item, comment in zip(comments, result, strict=True)
+        if item.original_id is not None
+    }
+    return [original.get(id(comment)) for comment in made]
+
+
+def _original_anchors(made: list[Comment], wanted: Sequence[int | None]) -> None:
+    """A comment that could not have its original id keeps it as an anchor on its page."""
+    for comment, comment_id in zip(made, wanted, strict=True):
+        if comment_id is not None and comment.pk != comment_id:
+            comment.original_anchor = str(comment_id)
 
 
 def _store_ratings(
@@ -668,7 +785,7 @@ def edit_comment(
     settings = DiscussionSettings.current()
     check_can_edit_comment(user=editor, comment=comment, settings=settings)
     comment.subject, comment.body, comment.body_html = prepare_comment_text(
-        subject=subject, body=body
+        subject=subject, body=body, markup=comment.markup
     )
     comment.language = comment_language(
         chosen=language, subject=subject, body_html=comment.body_html

@@ -43,6 +43,8 @@ class CommentRow:
     language: str = ""  # BCP 47, "" when it could not be told (languages.py)
     author_display: str | None = None  # the account's display name, "" or None: none set
     author_url: str = ""  # an anonymous commenter's web site (http or https, checked on write)
+    original_anchor: str = ""  # an imported comment's id where it came from, if not its id here
+    kind: str = "comment"  # or "pingback", "trackback" (imports): listed apart from the thread
     parent_number: int | None = None
     parent_author: str = ""
 

@@ -19,7 +19,8 @@ class PostAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = Post
         fields = [
-            "title", "slug", "authors", "byline", "section", "tags", "intro", "body", "status",
+            "title", "slug", "authors", "byline", "section", "tags", "markup", "intro", "body",
+            "excerpt", "status",
             "publish_at", "sticky", "open_thread", "comments_open", "comment_style", "video_url",
             "video_title",
         ]  # fmt: skip

@@ -10,6 +10,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 
+from broadsheet.markup import MarkupFormat
 from broadsheet.settings_rows import OneRowPerSite
 
 MAX_TITLE_LENGTH = 200  # longer headlines do not fit a front page line or a feed title
@@ -127,7 +128,8 @@ class Post(models.Model):
     """A story: an intro shown on lists, and an extended part below the fold.
 
     Authors write Markdown in `intro` and `body`; the sanitized HTML is stored beside them
-    at write time (publishing.services), so reading a post never renders Markdown.
+    at write time (publishing.services), so reading a post never renders Markdown. Imported
+    posts keep the HTML they were written in (`markup`), sanitized the same way.
     A scheduled post becomes visible when its publish time passes, checked on read.
     """
 
@@ -141,6 +143,14 @@ class Post(models.Model):
     intro_html = models.TextField(editable=False, default="")
     body = models.TextField(blank=True, help_text="Markdown. The extended part, below the fold.")
     body_html = models.TextField(editable=False, default="")
+    # Imported posts were written in HTML (WordPress, Scoop) and stay so: Markdown would read
+    # an indented line as code. The editor's form writes Markdown.
+    markup = models.CharField(
+        max_length=10, choices=MarkupFormat.choices, default=MarkupFormat.MARKDOWN
+    )
+    excerpt = models.TextField(
+        blank=True, help_text="A hand-written summary for lists and feeds. Empty: the intro."
+    )
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
     )

@@ -23,7 +23,7 @@ from broadsheet.accounts.permissions import (
 from broadsheet.changes import PostEdited, PostPublished, PostUnpublished, announce
 from broadsheet.errors import InvalidInput
 from broadsheet.input_text import check_storable, one_line
-from broadsheet.markup import render_post_markdown
+from broadsheet.markup import render_post_text
 from broadsheet.publishing.embeds import parse_video_url
 from broadsheet.publishing.models import (
     MAX_POST_TEXT_LENGTH,
@@ -121,8 +121,8 @@ def _validate_and_render(post: Post) -> list[str]:
         )
         raise InvalidInput(problems) from error
     warnings = []
-    intro = render_post_markdown(post.intro)
-    body = render_post_markdown(post.body)
+    intro = render_post_text(post.intro, post.markup)
+    body = render_post_text(post.body, post.markup)
     post.intro_html, post.body_html = intro.html, body.html
     removed = intro.removed + [item for item in body.removed if item not in intro.removed]
     if removed:
@@ -174,6 +174,89 @@ def save_post(
         post.tags.set(list(tags))
     _announce_post_change(post, was_public=was_public)
     return SavedPost(post=post, warnings=warnings)
+
+
+IMPORTED_TITLE_WHEN_NONE = "(untitled)"
+
+
+@transaction.atomic
+def import_post(
+    *, post: Post, authors: Sequence[User], tags: Sequence[Tag], slug: str = ""
+) -> SavedPost:
+    """Store a post another system published (interop's importers), as it was written there.
+
+    No editor is acting (the command line runs imports), so nobody's permission is checked.
+    The post keeps its HTML (post.markup) and its dates and status; what this site would
+    have refused from an editor (no intro, a very long text, an oversized byline, a video
+    link it cannot embed) is kept or trimmed, and each change is returned as a warning
+    rather than refusing the whole import. A new post gets `slug` (made a valid, free one);
+    a stored one is updated in place.
+    """
+    warnings = prepare_imported_post(post)
+    was_public = False
+    if post.pk is None:
+        post.slug = _free_imported_slug(slug, post.title)
+        post.save()
+    else:
+        was_public = _is_public(
+            Post.objects.filter(pk=post.pk).values_list("status", flat=True).first()
+        )
+        post.save(update_fields=EDITED_POST_COLUMNS)
+    post.authors.set(list(authors))
+    post.tags.set(list(tags))
+    _announce_post_change(post, was_public=was_public)
+    return SavedPost(post=post, warnings=warnings)
+
+
+def prepare_imported_post(post: Post) -> list[str]:
+    """Fit an imported post's fields to what this site stores, and render its HTML, without
+    saving: what `import_post` stores, and what an importer compares with a stored post to
+    tell whether anything changed. Returns what was changed, for the import's summary."""
+    warnings = _fit_imported_post(post)
+    post.title = one_line(post.title)
+    post.byline = one_line(post.byline)
+    rendered = [render_post_text(post.intro, post.markup), render_post_text(post.body, post.markup)]
+    post.intro_html, post.body_html = rendered[0].html, rendered[1].html
+    if post.status != PostStatus.DRAFT and post.publish_at is None:
+        post.publish_at = timezone.now()
+    if post.status == PostStatus.PUBLISHED and post.publish_at and post.publish_at > timezone.now():
+        post.status = PostStatus.SCHEDULED
+    return warnings
+
+
+def _fit_imported_post(post: Post) -> list[str]:
+    warnings: list[str] = []
+    for label, text in (
+        ("title", post.title), ("intro", post.intro), ("extended part", post.body),
+        ("excerpt", post.excerpt), ("byline", post.byline),
+    ):  # fmt: skip
+        check_storable(text, field=label)
+    if not one_line(post.title):
+        post.title = IMPORTED_TITLE_WHEN_NONE
+        warnings.append(f"It had no title; it is called {IMPORTED_TITLE_WHEN_NONE}.")
+    if len(one_line(post.title)) > MAX_TITLE_LENGTH:
+        post.title = one_line(post.title)[: MAX_TITLE_LENGTH - 1] + "…"
+        warnings.append(f"Its title was cut to {MAX_TITLE_LENGTH} characters.")
+    byline_length = Post._meta.get_field("byline").max_length or 0
+    if len(post.byline) > byline_length:
+        post.byline = post.byline[:byline_length]
+        warnings.append(f"Its byline was cut to {byline_length} characters.")
+    if post.video_url:
+        try:
+            parse_video_url(post.video_url)
+        except InvalidInput:
+            warnings.append(f"Its video {post.video_url} cannot be embedded; it was left out.")
+            post.video_url = ""
+    return warnings
+
+
+def _free_imported_slug(wanted: str, title: str) -> str:
+    """A valid slug from one another system made (WordPress's may be percent-encoded
+    Unicode), else from the title; -2, -3, … on a clash, as for any post."""
+    from urllib.parse import unquote
+
+    base = slugify(unquote(wanted))[: MAX_TITLE_LENGTH - 10].strip("-")
+    return unique_slug(wanted=base, title=title)
 
 
 def _is_public(status: str | None) -> bool:
