@@ -42,6 +42,7 @@ from broadsheet.interop.records import (
     ImportedPostLink,
     ImportedRedirect,
     ImportedSection,
+    ImportedSkip,
     ImportedTag,
     ImportedUser,
     ImportFileError,
@@ -155,6 +156,9 @@ class _Writer:
     # The records, one kind each.
 
     def write(self, record: Record) -> None:
+        if isinstance(record, ImportedSkip):  # names nothing: a post's comments go on
+            self.summary.skip(record.what, record.why)
+            return
         if isinstance(record, ImportedComment):
             if self.pending_comments and self.pending_comments[0].post_key != record.post_key:
                 self._flush_comments()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
@@ -43,6 +43,7 @@ from broadsheet.interop.records import (
     ImportedPost,
     ImportedRedirect,
     ImportedSection,
+    ImportedSkip,
     ImportedTag,
     ImportedUser,
     ImportFileError,
@@ -64,8 +65,6 @@ _ZERO_DATE = "0000-00-00 00:00:00"
 # What each namespace means, whatever version of the URI a file uses.
 _WP, _CONTENT, _EXCERPT, _DC, _RSS, _OTHER = "wp", "content", "excerpt", "dc", "", "other"
 _ROLE_BY_PREFIX = {"wp": _WP, "content": _CONTENT, "excerpt": _EXCERPT, "dc": _DC}
-
-SkipReporter = Callable[[str, str], None]
 
 
 @dataclass(frozen=True)
@@ -127,27 +126,24 @@ def read_wxr(
     *,
     permalinks: PermalinkOptions | None = None,
     time_zone: tzinfo | None = None,
-    on_skip: SkipReporter | None = None,
 ) -> Iterator[Record]:
     """The records a WXR export holds, read as a stream.
 
     `time_zone`: where the old site's local dates were (used only when an export has no GMT
-    date, as WordPress writes for drafts); the site's own time zone by default. `on_skip`
-    hears each thing left out and why.
+    date, as WordPress writes for drafts); the site's own time zone by default. What the
+    file holds that is left out comes as ImportedSkip records, each with its reason.
     """
     reader = _WxrReader(
-        permalinks or PermalinkOptions(),
-        time_zone or timezone.get_default_timezone(),
-        on_skip or (lambda what, why: None),
+        permalinks or PermalinkOptions(), time_zone or timezone.get_default_timezone()
     )
     return reader.read(file)
 
 
 class _WxrReader:
-    def __init__(self, permalinks: PermalinkOptions, time_zone: tzinfo, on_skip: SkipReporter):
+    def __init__(self, permalinks: PermalinkOptions, time_zone: tzinfo):
         self.permalinks = permalinks
         self.time_zone = time_zone
-        self.on_skip = on_skip
+        self.skips: list[ImportedSkip] = []  # handed out between items, never among comments
         self.channel = _Channel()
         self.prefix_roles: dict[str, str] = {}
         self.role_cache: dict[str, tuple[str, str]] = {}
@@ -211,10 +207,12 @@ class _WxrReader:
                     else:
                         yield from self._read_channel_child(role, element)
                     _drop(element)
+                    yield from self._take_skips()
                 elif depth == 2:
                     if not self.items_started:
                         yield from self._before_first_item(element)
                     self._report_skips()
+                    yield from self._take_skips()
         except etree.XMLSyntaxError as error:
             if not (_only_namespace_errors(error) and not open_tags):
                 message = _parser_message(error)
@@ -226,8 +224,17 @@ class _WxrReader:
                     element=_field_name(*self._role(open_tags[-1])) if open_tags else "",
                 ) from error
             self._report_skips()  # undeclared prefixes only, read by name (see module doc)
+            yield from self._take_skips()
         if not self.channel.version:
             raise ImportFileError(_NOT_WXR + " (no <wp:wxr_version>)")
+
+    def on_skip(self, what: str, why: str) -> None:
+        self.skips.append(ImportedSkip(what=what, why=why))
+
+    def _take_skips(self) -> Iterator[ImportedSkip]:
+        if self.skips:
+            yield from self.skips
+            self.skips.clear()
 
     def _learn_namespace(self, prefix: str | None, uri: str) -> None:
         if prefix in _ROLE_BY_PREFIX and uri not in self.prefix_roles:

@@ -17,6 +17,7 @@ from broadsheet.interop.records import (
     ImportedPost,
     ImportedRedirect,
     ImportedSection,
+    ImportedSkip,
     ImportedTag,
     ImportedUser,
     ImportFileError,
@@ -37,14 +38,8 @@ GOOD_FILES = [
 
 
 def read(name: str, **options: object) -> tuple[list[Record], list[tuple[str, str]]]:
-    skipped: list[tuple[str, str]] = []
-    records = list(
-        read_wxr(
-            FIXTURES / name,
-            on_skip=lambda what, why: skipped.append((what, why)),
-            **options,  # type: ignore[arg-type]
-        )
-    )
+    records = list(read_wxr(FIXTURES / name, **options))  # type: ignore[arg-type]
+    skipped = [(r.what, r.why) for r in records if isinstance(r, ImportedSkip)]
     return records, skipped
 
 
