@@ -155,6 +155,9 @@ class _WxrReader:
 
     def read(self, file: str | Path | IO[bytes]) -> Iterator[Record]:
         source = str(file) if isinstance(file, Path) else file
+        # The parser's error log is per thread and outlives a parse: start this one clean, so
+        # that its errors are this file's alone.
+        etree.clear_error_log()
         events = etree.iterparse(
             source,
             events=("start", "end", "start-ns"),

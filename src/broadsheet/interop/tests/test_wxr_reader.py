@@ -444,3 +444,10 @@ def test_a_post_field_after_a_long_thread_is_refused_not_lost(
     path = _many_comments_file(tmp_path, 10, field_after="<wp:status>draft</wp:status>")
     with pytest.raises(ImportFileError, match="comes after more than 3 of the post's comments"):
         list(read_wxr(path))
+
+
+def test_an_earlier_broken_file_does_not_make_a_later_one_fail() -> None:
+    # lxml keeps one error log per thread: the broken file's errors must not count later.
+    with pytest.raises(ImportFileError):
+        read("malformed-midway.xml")
+    assert posts(read("undeclared-prefixes.xml")[0]).keys() == {"5"}
