@@ -139,6 +139,57 @@ def read_wxr(
     return reader.read(file)
 
 
+class CleanedXmlStream:
+    """A WXR file as a parser can read it, with the two flaws real exports often have mended.
+
+    A theme or plugin that prints a blank line before WordPress's export leaves whitespace
+    before `<?xml ...?>`, which XML forbids; and text pasted from word processors brings
+    control characters (form feeds, vertical tabs) that XML 1.0 cannot hold. WordPress's own
+    importer reads such files, so this one does too: the leading whitespace is cut (and
+    counted, so that line numbers stay those of the file), the control characters dropped
+    (and counted, for the summary). Byte by byte is safe for UTF-8 and the single-byte
+    encodings, where those bytes are never part of another character; UTF-16 and UTF-32
+    files are passed through untouched.
+    """
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.lines_cut = 0
+        self.characters_dropped = 0
+        self.started = False
+        self.filtering = True
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.raw.read(size)
+        if not self.started:
+            self.started = True
+            chunk = self._mend_start(chunk)
+        if self.filtering and chunk:
+            cleaned = chunk.translate(None, _XML_FORBIDDEN_BYTES)
+            self.characters_dropped += len(chunk) - len(cleaned)
+            return cleaned
+        return chunk
+
+    def _mend_start(self, chunk: bytes) -> bytes:
+        if chunk.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00", b"<\x00", b"\x00<")):
+            self.filtering = False  # UTF-16 or UTF-32: not byte-addressable
+            return chunk
+        bom = b"\xef\xbb\xbf" if chunk.startswith(b"\xef\xbb\xbf") else b""
+        rest = chunk[len(bom) :]
+        while True:
+            stripped = rest.lstrip()
+            self.lines_cut += rest[: len(rest) - len(stripped)].count(b"\n")
+            if stripped:
+                return bom + stripped
+            rest = self.raw.read(_START_PEEK)  # a whole chunk of blank lines: read on
+            if not rest:
+                return bom
+
+
+_XML_FORBIDDEN_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32)])
+_START_PEEK = 64 * 1024
+
+
 class _WxrReader:
     def __init__(self, permalinks: PermalinkOptions, time_zone: tzinfo):
         self.permalinks = permalinks
@@ -154,7 +205,18 @@ class _WxrReader:
     # -- the stream ----------------------------------------------------------------------
 
     def read(self, file: str | Path | IO[bytes]) -> Iterator[Record]:
-        source = str(file) if isinstance(file, Path) else file
+        if isinstance(file, (str, Path)):
+            with open(file, "rb") as opened:
+                yield from self._read_stream(opened)
+        else:
+            yield from self._read_stream(file)
+
+    def _line(self, element: etree._Element) -> int:
+        """The element's line in the file as given (before leading blank lines were cut)."""
+        return (element.sourceline or 0) + self.stream.lines_cut
+
+    def _read_stream(self, file: IO[bytes]) -> Iterator[Record]:
+        self.stream = source = CleanedXmlStream(file)
         # The parser's error log is per thread and outlives a parse: start this one clean, so
         # that its errors are this file's alone.
         etree.clear_error_log()
@@ -186,7 +248,7 @@ class _WxrReader:
                         self._check_document(element)
                     elif depth == 3 and self._role(element.tag) == (_RSS, "item"):
                         yield from self._before_first_item(element)
-                        item = _Item(line=element.sourceline or 0)
+                        item = _Item(line=self._line(element))
                     elif (
                         depth == 4
                         and item is not None
@@ -223,13 +285,19 @@ class _WxrReader:
                     f"the file's encoding is not one this importer knows ({message})"
                     if message.startswith("Unsupported encoding")
                     else f"this is not well-formed XML ({message})",
-                    line=error.lineno,
+                    line=error.lineno + source.lines_cut if error.lineno else None,
                     element=_field_name(*self._role(open_tags[-1])) if open_tags else "",
                 ) from error
             self._report_skips()  # undeclared prefixes only, read by name (see module doc)
             yield from self._take_skips()
         if not self.channel.version:
             raise ImportFileError(_NOT_WXR + " (no <wp:wxr_version>)")
+        if source.characters_dropped:
+            yield ImportedSkip(
+                what=f"{source.characters_dropped:,} control character(s)",
+                why="XML cannot hold them (they came from pasted text); the rest of the text "
+                "is kept",
+            )
 
     def on_skip(self, what: str, why: str) -> None:
         self.skips.append(ImportedSkip(what=what, why=why))
@@ -282,7 +350,7 @@ class _WxrReader:
         if self._role(root.tag) != (_RSS, "rss"):
             raise ImportFileError(
                 f"{_NOT_WXR}: its root element is <{self._tag_name(root)}>, not <rss>",
-                line=root.sourceline,
+                line=self._line(root),
             )
 
     # -- the channel ---------------------------------------------------------------------
@@ -292,7 +360,7 @@ class _WxrReader:
     ) -> Iterator[Record]:
         channel = self.channel
         if role == (_WP, "wxr_version"):
-            channel.version = _check_version(_text(element), element.sourceline)
+            channel.version = _check_version(_text(element), self._line(element))
         elif role == (_WP, "base_site_url"):
             channel.base_site_url = _text(element).strip()
         elif role == (_WP, "base_blog_url"):
@@ -309,7 +377,7 @@ class _WxrReader:
                 parent=values.get("category_parent", ""),
                 term_id=values.get("term_id", ""),
                 description=values.get("category_description", ""),
-                line=element.sourceline or 0,
+                line=self._line(element),
             )
         elif role == (_WP, "tag"):
             values = self._children(element)
@@ -334,7 +402,7 @@ class _WxrReader:
         values = self._children(element)
         login = values.get("author_login", "").strip()
         if not login:
-            self.on_skip(f"author at line {element.sourceline}", "it has no login name")
+            self.on_skip(f"author at line {self._line(element)}", "it has no login name")
             return []
         if login in self.channel.users:
             return []
@@ -435,7 +503,7 @@ class _WxrReader:
                 parent=values.get("term_parent", ""),
                 term_id=values.get("term_id", ""),
                 description=values.get("term_description", ""),
-                line=element.sourceline or 0,
+                line=self._line(element),
             )
         elif taxonomy == "post_tag":
             yield from self._add_tag(slug, name, values.get("term_id", ""))
@@ -448,7 +516,7 @@ class _WxrReader:
         if not self.channel.version:
             raise ImportFileError(
                 _NOT_WXR + " (no <wp:wxr_version> before the first item)",
-                line=element.sourceline,
+                line=self._line(element),
                 element=self._tag_name(element),
             )
         self.items_started = True
@@ -525,14 +593,14 @@ class _WxrReader:
             raise ImportFileError(
                 f"this post field comes after more than {COMMENTS_HELD_PER_ITEM} of the "
                 "post's comments; put the post's fields before its comments",
-                line=element.sourceline,
+                line=self._line(element),
                 element=self._tag_name(element),
             )
 
     def _read_comment(self, item: _Item, element: etree._Element) -> None:
         values = self._children(element)
         comment_id = values.get("comment_id", "").strip()
-        line = element.sourceline or 0
+        line = self._line(element)
         if not comment_id:
             raise ImportFileError(
                 "a comment without <wp:comment_id>", line=line, element="wp:comment"

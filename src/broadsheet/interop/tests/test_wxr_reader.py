@@ -451,3 +451,34 @@ def test_an_earlier_broken_file_does_not_make_a_later_one_fail() -> None:
     with pytest.raises(ImportFileError):
         read("malformed-midway.xml")
     assert posts(read("undeclared-prefixes.xml")[0]).keys() == {"5"}
+
+
+BLANK_FIRST = "blank-lines-and-control-characters.xml"
+
+
+def test_blank_lines_before_the_declaration_keep_line_numbers_true() -> None:
+    with pytest.raises(ImportFileError) as raised:
+        read(BLANK_FIRST)  # its comment 80 answers comment 79, which is not there
+    assert (raised.value.line, raised.value.element) == (20, "wp:comment")
+
+
+def test_control_characters_are_dropped_and_counted(tmp_path: Path) -> None:
+    fixed = tmp_path / "fixed.xml"
+    fixed.write_bytes((FIXTURES / BLANK_FIRST).read_bytes().replace(b"parent>79<", b"parent>0<"))
+    records = list(read_wxr(fixed))
+    assert posts(records)["8"].intro == "<p>Page onepage twosame line.</p>"
+    assert comments(records)["80"].parent_key is None
+    assert (
+        ImportedSkip(
+            what="2 control character(s)",
+            why="XML cannot hold them (they came from pasted text); the rest of the text is kept",
+        )
+        in records
+    )
+
+
+def test_a_utf16_export_is_read_untouched(tmp_path: Path) -> None:
+    text = (FIXTURES / "wxr-1.1.xml").read_text(encoding="utf-8")
+    utf16 = tmp_path / "utf16.xml"
+    utf16.write_bytes(text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+    assert posts(list(read_wxr(utf16))).keys() == {"12", "14"}
