@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from broadsheet.errors import InvalidInput
@@ -38,7 +39,8 @@ _BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.MULTILIN
 _CAPTION = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
 _CAPTION_ATTR = re.compile(r"caption=\"([^\"]*)\"")
 _CAPTION_MEDIA = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL)
-_GALLERY = re.compile(r"\[gallery[^\]]*\]", re.IGNORECASE)
+_GALLERY = re.compile(r"\[gallery([^\]]*)\]", re.IGNORECASE)
+_GALLERY_IDS = re.compile(r"\bids\s*=\s*[\"']?([\d,\s]+)")
 
 # Elements that start a block of their own: `wpautop` puts no <p> around them.
 _BLOCK_TAGS = (
@@ -51,6 +53,30 @@ _STARTS_WITH_BLOCK = re.compile(rf"^\s*</?(?:{_BLOCK_TAGS})\b", re.IGNORECASE)
 _ENDS_WITH_BLOCK = re.compile(rf"</?(?:{_BLOCK_TAGS})\b[^>]*>\s*$", re.IGNORECASE)
 _PRE = re.compile(r"<pre\b.*?</pre>", re.DOTALL | re.IGNORECASE)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file uploaded to WordPress: it stays where it is, and posts show it from there."""
+
+    url: str
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class MediaLibrary:
+    """The export's attachments, by id and by the post they were uploaded to."""
+
+    by_id: Mapping[str, Attachment] = field(default_factory=dict)
+    by_parent: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def image(self, attachment_id: str) -> str:
+        """A figure showing the attachment at its original address, or "" if unknown."""
+        attachment = self.by_id.get(attachment_id.strip())
+        if attachment is None:
+            return ""
+        url, alt = html.escape(attachment.url), html.escape(attachment.title)
+        return f'<figure><img src="{url}" alt="{alt}"></figure>'
 
 
 @dataclass
@@ -141,8 +167,19 @@ def add_paragraphs(text: str) -> str:
     return re.sub(r"\x00(\d+)\x00", lambda m: preserved[int(m.group(1))], joined)
 
 
-def convert_post_content(content: str) -> WordPressText:
-    """A post's `content:encoded` as intro and body HTML, its first video, and what changed."""
+def convert_post_content(
+    content: str,
+    *,
+    media: MediaLibrary | None = None,
+    post_id: str = "",
+    featured_image: str = "",
+) -> WordPressText:
+    """A post's `content:encoded` as intro and body HTML, its first video, and what changed.
+
+    `media` shows galleries' images (and the featured image, `featured_image` by id, at the
+    top, where WordPress's themes put it) at their original addresses.
+    """
+    media = media or MediaLibrary()
     notes: list[str] = []
     embeds = _Embeds()
     uses_blocks = "<!-- wp:" in content
@@ -155,9 +192,11 @@ def convert_post_content(content: str) -> WordPressText:
         text,
     )
     text = _CAPTION.sub(_caption, text)
-    if _GALLERY.search(text):
-        notes.append("a [gallery] was left out: its images stay at their original addresses")
-        text = _GALLERY.sub("", text)
+    text = _GALLERY.sub(lambda m: _gallery(m, media, post_id, notes), text)
+    featured = media.image(featured_image) if featured_image else ""
+    if featured and featured_image.strip() not in _images_shown(text, media, featured_image):
+        text = featured + "\n\n" + text
+        notes.append("its featured image is shown at the top of the text")
     text = _NOTEASER.sub("", text)
     more = _MORE.search(text)
     intro, body = (text[: more.start()], text[more.end() :]) if more else (text, "")
@@ -168,6 +207,28 @@ def convert_post_content(content: str) -> WordPressText:
     return WordPressText(
         intro=intro.strip(), body=body.strip(), video_url=embeds.video_url, notes=notes
     )
+
+
+def _gallery(match: re.Match[str], media: MediaLibrary, post_id: str, notes: list[str]) -> str:
+    ids_given = _GALLERY_IDS.search(match.group(1))
+    ids = (
+        [part for part in re.split(r"[\s,]+", ids_given.group(1)) if part]
+        if ids_given
+        else list(media.by_parent.get(post_id, ()))  # no ids: the post's own uploads
+    )
+    figures = [figure for figure in (media.image(i) for i in ids) if figure]
+    if len(figures) < len(ids) or not ids:
+        notes.append(
+            "a [gallery] named images the export does not hold: "
+            f"{len(figures)} of {len(ids)} are shown"
+        )
+    return "\n".join(figures)
+
+
+def _images_shown(text: str, media: MediaLibrary, attachment_id: str) -> set[str]:
+    """{attachment_id} if the text already shows that attachment's file, else nothing."""
+    attachment = media.by_id.get(attachment_id.strip())
+    return {attachment_id.strip()} if attachment and attachment.url in text else set()
 
 
 def _provider_url(match: re.Match[str]) -> str:

@@ -50,7 +50,12 @@ from broadsheet.interop.records import (
     PostStatus,
     Record,
 )
-from broadsheet.interop.wordpress_content import convert_comment_content, convert_post_content
+from broadsheet.interop.wordpress_content import (
+    Attachment,
+    MediaLibrary,
+    convert_comment_content,
+    convert_post_content,
+)
 
 SUPPORTED_MAJOR_VERSION = 1  # WXR 1.0, 1.1, 1.2; WordPress refuses what it cannot read
 KNOWN_VERSIONS = frozenset({"1.0", "1.1", "1.2"})
@@ -195,6 +200,9 @@ class _WxrReader:
         self.permalinks = permalinks
         self.time_zone = time_zone
         self.skips: list[ImportedSkip] = []  # handed out between items, never among comments
+        # Attachments come after the posts that show them (their ids are higher): a first,
+        # quick pass over a file (not a stream) finds them all.
+        self.media = MediaLibrary()
         self.channel = _Channel()
         self.prefix_roles: dict[str, str] = {}
         self.role_cache: dict[str, tuple[str, str]] = {}
@@ -206,6 +214,8 @@ class _WxrReader:
 
     def read(self, file: str | Path | IO[bytes]) -> Iterator[Record]:
         if isinstance(file, (str, Path)):
+            with open(file, "rb") as opened:
+                self.media = _media_library(opened)
             with open(file, "rb") as opened:
                 yield from self._read_stream(opened)
         else:
@@ -729,7 +739,12 @@ class _WxrReader:
         if len(section_keys) > 1:
             others = ", ".join(s for s in section_keys if s != primary)
             notes.append(f"it was also in categories {others}; its section is {primary}")
-        text = convert_post_content(fields.get("content:encoded", ""))
+        text = convert_post_content(
+            fields.get("content:encoded", ""),
+            media=self.media,
+            post_id=key,
+            featured_image=item.meta.get("_thumbnail_id", ""),
+        )
         notes.extend(text.notes)
         post = ImportedPost(
             key=key,
@@ -837,7 +852,9 @@ class _WxrReader:
 
 
 _NOT_WXR = "This is not a WordPress export (WXR)"
-_META_USED = frozenset({"_yoast_wpseo_primary_category", "_primary_term_category"})
+# Yoast SEO's and others' choice of a post's main category, by term id.
+_PRIMARY_CATEGORY_META = ("_yoast_wpseo_primary_category", "_primary_term_category")
+_META_USED = frozenset({*_PRIMARY_CATEGORY_META, "_thumbnail_id"})
 _POST_FIELDS = frozenset(
     {"title", "link", "content:encoded", "excerpt:encoded", "dc:creator", "category"}
     | {f"wp:{name}" for name in ("post_id", "post_date", "post_date_gmt", "post_name", "status")}
@@ -956,6 +973,47 @@ def _parse_date(value: str) -> datetime | None:
         return None
 
 
+def _media_library(file: IO[bytes]) -> MediaLibrary:
+    """The attachments of an export, read in a pass that looks at nothing else.
+
+    A file this pass cannot read is left to the main pass, which says what is wrong.
+    """
+    by_id: dict[str, Attachment] = {}
+    by_parent: dict[str, list[str]] = {}
+    items = etree.iterparse(
+        CleanedXmlStream(file),
+        events=("end",),
+        tag="item",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=True,
+    )
+    try:
+        for _event, item in items:
+            values: dict[str, str] = {}
+            for child in item:
+                tag = child.tag
+                if isinstance(tag, str):
+                    values.setdefault(tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1], child.text or "")
+            post_id, url = values.get("post_id", "").strip(), values.get("attachment_url", "")
+            if values.get("post_type", "").strip() == "attachment" and post_id and url.strip():
+                by_id[post_id] = Attachment(
+                    url=url.strip(), title=html.unescape(values.get("title", ""))
+                )
+                parent = values.get("post_parent", "0").strip()
+                if parent not in ("", "0"):
+                    by_parent.setdefault(parent, []).append(post_id)
+            _drop(item)
+    except etree.XMLSyntaxError:
+        pass
+    finally:
+        etree.clear_error_log()
+    return MediaLibrary(
+        by_id=by_id, by_parent={parent: tuple(ids) for parent, ids in by_parent.items()}
+    )
+
+
 def _meaningful_url(value: str) -> str:
     """A URL, or "" for the bare scheme that old comment forms stored for no URL."""
     value = value.strip()
@@ -975,8 +1033,7 @@ def _primary_section(
 ) -> str | None:
     if not section_keys:
         return None
-    # Yoast SEO and others store the chosen primary category's term id.
-    primary_id = next((value.strip() for value in meta.values() if value.strip()), "")
+    primary_id = next((meta[k].strip() for k in _PRIMARY_CATEGORY_META if k in meta), "")
     primary = channel.section_ids.get(primary_id)
     return primary if primary in section_keys else section_keys[0]
 

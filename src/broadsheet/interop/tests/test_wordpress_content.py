@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from broadsheet.interop.wordpress_content import add_paragraphs, convert_post_content
+from broadsheet.interop.wordpress_content import (
+    Attachment,
+    MediaLibrary,
+    add_paragraphs,
+    convert_post_content,
+)
 
 
 def test_blank_lines_make_paragraphs_and_single_newlines_breaks() -> None:
@@ -41,3 +46,25 @@ def test_block_content_gets_no_extra_paragraphs() -> None:
 def test_an_old_style_caption_attribute_is_kept() -> None:
     text = convert_post_content('[caption caption="A boat"]<img src="b.jpg" />[/caption]')
     assert text.intro == '<figure><img src="b.jpg" /><figcaption>A boat</figcaption></figure>'
+
+
+def test_a_gallery_without_ids_shows_the_posts_own_uploads() -> None:
+    media = MediaLibrary(
+        by_id={"7": Attachment("https://old.example/a.jpg", "A & B"), "8": Attachment("b.png")},
+        by_parent={"3": ("7", "8")},
+    )
+    text = convert_post_content('Look:\n\n[gallery columns="2"]', media=media, post_id="3")
+    assert text.intro == (
+        '<p>Look:</p>\n\n<figure><img src="https://old.example/a.jpg" alt="A &amp; B"></figure>'
+        '\n<figure><img src="b.png" alt=""></figure>'
+    )
+    assert text.notes == []
+
+
+def test_a_featured_image_already_in_the_text_is_not_shown_twice() -> None:
+    media = MediaLibrary(by_id={"7": Attachment("https://old.example/a.jpg")})
+    text = convert_post_content(
+        '<img src="https://old.example/a.jpg">', media=media, featured_image="7"
+    )
+    assert text.intro == '<p><img src="https://old.example/a.jpg"></p>'
+    assert text.notes == []

@@ -131,6 +131,9 @@ def test_a_published_post_with_its_fold_paragraphs_and_terms() -> None:
     assert post.published == datetime(2025, 11, 4, 8, 30, tzinfo=UTC)
     assert post.author_keys == ("mara",)
     assert post.intro == (
+        # The featured image (attachment 301) first, where WordPress's themes showed it.
+        '<figure><img src="https://ledger.example.org/blog/wp-content/uploads/2025/11/wall.jpg"'
+        ' alt="wall"></figure>\n\n'
         "<p>The winter timetable starts on Monday.<br>\nBoats leave every forty minutes.</p>"
         "\n\n<p>Mind the <em>early</em> crossing.</p>"
     )
@@ -142,7 +145,10 @@ def test_a_published_post_with_its_fold_paragraphs_and_terms() -> None:
     assert post.section_key == "news"
     assert post.tag_keys == ("ferries", "timetables")
     assert post.old_urls == ("/?p=101", "/2025/11/04/ferry-timetable/")
-    assert post.notes == ("it was also in categories harbour; its section is news",)
+    assert post.notes == (
+        "it was also in categories harbour; its section is news",
+        "its featured image is shown at the top of the text",
+    )
 
 
 def test_a_block_editor_draft_keeps_its_html_and_gives_its_video() -> None:
@@ -208,8 +214,13 @@ def test_embeds_captions_and_galleries_in_classic_content() -> None:
         in post.intro
     )
     assert "<figcaption>The old wall</figcaption></figure>" in post.intro
+    # The gallery names attachments 301 (in the file, after this post) and 302 (not in it).
     assert "[gallery" not in post.intro
-    assert "a [gallery] was left out: its images stay at their original addresses" in post.notes
+    assert post.intro.endswith(
+        '<figure><img src="https://ledger.example.org/blog/wp-content/uploads/2025/11/wall.jpg"'
+        ' alt="wall"></figure>'
+    )
+    assert "a [gallery] named images the export does not hold: 1 of 2 are shown" in post.notes
     assert "it was also in categories opinion; its section is culture" in post.notes
 
 
