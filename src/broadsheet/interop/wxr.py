@@ -34,6 +34,7 @@ from typing import IO, cast
 from urllib.parse import unquote, urlsplit
 
 from django.utils import timezone
+from django.utils.text import slugify
 from lxml import etree
 
 from broadsheet.interop.records import (
@@ -100,6 +101,7 @@ class _Channel:
     users: set[str] = field(default_factory=set)
     sections: dict[str, str] = field(default_factory=dict)  # nicename -> nested path
     section_ids: dict[str, str] = field(default_factory=dict)  # WordPress term id -> nicename
+    section_keys_by_name: dict[str, str] = field(default_factory=dict)  # lowercase name -> key
     tags: set[str] = field(default_factory=set)
     old_paths: set[str] = field(default_factory=set)
     pending: list[Record] = field(default_factory=list)  # channel records before any item
@@ -466,6 +468,7 @@ class _WxrReader:
         parent_path = self.channel.sections.get(section.parent_key or "", "")
         path = f"{parent_path}/{section.key}" if parent_path else section.key
         self.channel.sections[section.key] = path
+        self.channel.section_keys_by_name.setdefault(section.name.lower(), section.key)
         base = self.permalinks.category_base
         records: list[Record] = [
             section,
@@ -724,8 +727,8 @@ class _WxrReader:
             )
         section_keys: list[str] = []
         tag_keys: list[str] = []
-        for domain, slug, name in item.categories:
-            if domain == "category" or (not domain and slug):
+        for domain, slug, name in _categories_named(item.categories, self.channel):
+            if domain == "category":
                 yield from self._add_section(
                     slug=slug, name=name, parent="", term_id="", description="", line=item.line
                 )
@@ -1022,6 +1025,24 @@ def _meaningful_url(value: str) -> str:
 
 def _field_name(role: str, local: str) -> str:
     return f"{role}:{local}" if role not in (_RSS, _OTHER) else local
+
+
+def _categories_named(
+    categories: list[tuple[str, str, str]], channel: _Channel
+) -> list[tuple[str, str, str]]:
+    """An item's terms, with the bare `<category>Name</category>` of old exports (WordPress
+    2.x wrote each category twice, bare and with its domain; older ones only bare) read as
+    categories named by their name when no category says its domain."""
+    if any(domain == "category" for domain, _slug, _name in categories):
+        return [term for term in categories if term[0]]
+    named = []
+    for domain, slug, name in categories:
+        if not domain:
+            title = html.unescape(name).strip()
+            slug = slug or channel.section_keys_by_name.get(title.lower(), "") or slugify(title)
+            domain = "category" if slug else ""
+        named.append((domain, slug, name))
+    return named
 
 
 def _post_key(item: _Item) -> str:

@@ -321,6 +321,10 @@ def test_wxr_1_0_without_authors_and_with_tags_as_tag() -> None:
     assert post.tag_keys == ("wheels",)
     assert post.author_keys == ("admin",)
     assert post.old_urls == ("/?p=7", "/2009/12/the-wheel-turns/")
+    # An older item names its categories only by name: the declared one is found by it.
+    bare = posts(records)["6"]
+    assert bare.section_key == "diary"
+    assert bare.notes == ("it was also in categories mill-repairs; its section is diary",)
     comment = comments(records)["3"]
     assert comment.author_url == ""  # "http://" was the old forms' empty value
     assert comment.body == "<p>Happy new year &amp; mind the sluice.</p>"
