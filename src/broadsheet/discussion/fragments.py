@@ -150,6 +150,15 @@ def refresh_fragment(comment: Comment, site: SiteSettings, look: ThreadLook | No
     comment.fragment_key = fragment_key_for(site, look)
 
 
+def refresh_fragments(comments: list[Comment], site: SiteSettings, look: ThreadLook) -> None:
+    """refresh_fragment for many comments of one thread: the templates and the key are looked
+    up once, not once a comment (a tenth of an import's time went there)."""
+    key = fragment_key_for(site, look)
+    rendered = render_fragments([row_of(comment) for comment in comments], site, look)
+    for comment, (full, line) in zip(comments, rendered, strict=True):
+        comment.fragment_html, comment.line_html, comment.fragment_key = full, line, key
+
+
 FRAGMENT_FIELDS = ["fragment_html", "line_html", "fragment_key"]
 
 

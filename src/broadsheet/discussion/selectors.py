@@ -13,6 +13,7 @@ from broadsheet.discussion.display import Arrangement, DisplayMode, arrange
 from broadsheet.discussion.fragments import refresh_stale_fragments
 from broadsheet.discussion.models import (
     Comment,
+    CommentKind,
     CommentState,
     DiscussionSettings,
     OverflowMode,
@@ -152,6 +153,9 @@ class ThreadPage:
     own_ratings: dict[int, int] = field(default_factory=dict)
     first_number: int = 1  # the list position of the page's first top-level comment
     overflow: bool = False  # paged because the thread passed DiscussionSettings.overflow_after
+    # Other sites' notices that they linked here (imported pingbacks and trackbacks), listed
+    # after the conversation and never in its tree, order or pages.
+    pingbacks: list[CommentRow] = field(default_factory=list)
 
 
 def _page_starts(
@@ -204,6 +208,7 @@ def thread_page(
     everything = _thread_comments(post, viewer, hidden_as_placeholders)
     fields = SKELETON_FIELDS if site is not None else API_FIELDS
     rows = [CommentRow(*row) for row in everything.values_list(*fields)]
+    rows, pingbacks = _apart_from_pingbacks(rows)
     roots = _drop_empty_placeholders(build_comment_tree(rows))
     if display is DisplayMode.FLAT:
         row_key = row_sort_key(sort)
@@ -247,7 +252,19 @@ def thread_page(
         own_ratings=own,
         first_number=start + 1,
         overflow=overflow,
+        pingbacks=pingbacks,
     )
+
+
+def _apart_from_pingbacks(rows: list[CommentRow]) -> tuple[list[CommentRow], list[CommentRow]]:
+    """The conversation, and the visible pingbacks and trackbacks (read in the same query)."""
+    if all(row.kind == CommentKind.COMMENT for row in rows):
+        return rows, []
+    comments = [row for row in rows if row.kind == CommentKind.COMMENT]
+    pingbacks = [
+        row for row in rows if row.kind != CommentKind.COMMENT and row.state == CommentState.VISIBLE
+    ]
+    return comments, pingbacks
 
 
 def holds_comment_of(*, post: Post, viewer: Actor) -> bool:

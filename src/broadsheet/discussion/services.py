@@ -40,7 +40,12 @@ from broadsheet.changes import (
     ThreadRecounted,
     announce,
 )
-from broadsheet.discussion.fragments import FRAGMENT_FIELDS, derived_subject, refresh_fragment
+from broadsheet.discussion.fragments import (
+    FRAGMENT_FIELDS,
+    derived_subject,
+    refresh_fragment,
+    refresh_fragments,
+)
 from broadsheet.discussion.languages import comment_language
 from broadsheet.discussion.models import (
     MAX_ANONYMOUS_NAME_LENGTH,
@@ -354,8 +359,7 @@ def _write_new_comments(
         comment.pk = comment_id
     if any(wanted):
         _original_anchors(made, wanted)
-    for comment in made:
-        refresh_fragment(comment, site, look)
+    refresh_fragments(made, site, look)
     Comment.objects.bulk_create(made, batch_size=BULK_BATCH_SIZE)
     _store_ratings(made, comments, result)
     _count_replies_to_existing(made)

@@ -131,12 +131,15 @@ def subthread_size(root: CommentNode) -> int:
 
 
 def root_index_of(roots: list[CommentNode], comment_id: int) -> int | None:
-    """The position of the top-level comment whose sub-thread holds comment_id."""
+    """The position of the top-level comment whose sub-thread holds comment_id: the comment
+    with that id, or the imported one that had that id where it came from (an old link's
+    `#comment-<id>`, when the id was taken here)."""
+    anchor = str(comment_id)
     for index, root in enumerate(roots):
         stack = [root]
         while stack:
             node = stack.pop()
-            if node.row.id == comment_id:
+            if node.row.id == comment_id or node.row.original_anchor == anchor:
                 return index
             stack.extend(node.children)
     return None

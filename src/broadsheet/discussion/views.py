@@ -284,6 +284,7 @@ def _render_thread(
         {
             "post": post,
             "thread": thread,
+            "site": site,
             "display_labels": DISPLAY_LABELS,
             "sort_labels": SORT_LABELS,
             "sees_hidden": own_view and selectors.sees_hidden_comments(viewer),

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -53,6 +54,8 @@ from broadsheet.interop.records import (
     Source,
 )
 from broadsheet.markup import MarkupFormat
+from broadsheet.moderation.models import ModerationSettings
+from broadsheet.moderation.reputation import recompute_reputation
 from broadsheet.publishing.models import Post, Section, Tag
 from broadsheet.publishing.models import PostStatus as LocalPostStatus
 from broadsheet.publishing.selectors import get_site_settings
@@ -66,6 +69,7 @@ COMMENTS_PER_WRITE = 2_000
 KEYS_PER_QUERY = 500  # well under SQLite's limit of variables per statement
 SECTION_PARENT_SEPARATOR = " / "  # "Politics / Europe": a nested category keeps its parent
 USERNAME_LENGTH = 150  # as User.username
+USERS_PER_WRITE = 500  # accounts gathered before they are created in one INSERT
 _USERNAME_UNSAFE = re.compile(r"[^\w.@+-]+")
 EMPTY_COMMENT_TEXT = "(no text)"
 PROGRESS_EVERY = 5_000  # records between plain progress lines when not on a terminal
@@ -139,12 +143,16 @@ class _Writer:
     summary: ImportSummary
     # (kind, key) -> local id: what earlier runs made (loaded once) and what this one made.
     known: dict[tuple[str, str], int] = field(default_factory=dict)
-    # Post keys linked to posts already here (ImportedPostLink): only for this run.
-    skipped_posts: set[str] = field(default_factory=set)
     unchanged: dict[str, int] = field(default_factory=dict)
+    joined: dict[str, int] = field(default_factory=dict)  # sections and tags here already
     pending_comments: list[ImportedComment] = field(default_factory=list)
+    pending_users: dict[str, ImportedUser] = field(default_factory=dict)
+    remembered: list[ImportedObject] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
     section_names: dict[int, str] = field(default_factory=dict)
+    # Authors of imported comments that came with ratings: their reputation is computed
+    # again at the end, as a reader's rating does one at a time (moderation.reputation).
+    rated_authors: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.site = get_site_settings()
@@ -168,7 +176,10 @@ class _Writer:
             self._flush_comments()
         if isinstance(record, ImportedUser):
             self._write_user(record)
-        elif isinstance(record, ImportedSection):
+            return
+        if self.pending_users:
+            self._flush_users()
+        if isinstance(record, ImportedSection):
             self._write_section(record)
         elif isinstance(record, ImportedTag):
             self._write_tag(record)
@@ -184,58 +195,103 @@ class _Writer:
     def finish(self) -> None:
         if self.pending_comments:
             self._flush_comments()
+        if self.pending_users:
+            self._flush_users()
+        if self.rated_authors:
+            settings = ModerationSettings.current()
+            for user_id in sorted(self.rated_authors):
+                recompute_reputation(user_id=user_id, settings=settings)
         for kind, count in sorted(self.unchanged.items()):
             self.summary.skip(f"{count:,} {_plural(kind, count)}", "already imported, unchanged")
+        for kind, count in sorted(self.joined.items()):
+            self.summary.skip(
+                f"{count:,} {_plural(kind, count)}",
+                "one of the same name or slug exists here already; the imported posts join it",
+            )
 
     # Accounts
 
     def _write_user(self, record: ImportedUser) -> None:
-        if (USER, record.key) in self.known:
+        if (USER, record.key) in self.known or record.key in self.pending_users:
             self._unchanged(USER)
             return
-        email = _valid_email(record.email)
-        same_address = (
-            User.objects.filter(email__iexact=email).order_by("pk").first() if email else None
+        self.pending_users[record.key] = record
+        if len(self.pending_users) >= USERS_PER_WRITE:
+            self._flush_users()
+
+    def _flush_users(self) -> None:
+        """Create the gathered accounts in a few statements: a Scoop site brings tens of
+        thousands, and four queries each would take minutes."""
+        records, self.pending_users = list(self.pending_users.values()), {}
+        emails = {record.key: _valid_email(record.email) for record in records}
+        holders = _accounts_by_email({email for email in emails.values() if email})
+        taken = _taken_usernames(
+            {_username_base(record.username or record.display_name) for record in records}
         )
-        if same_address is not None:
-            # The same person (an earlier import from another source, or the site's own
-            # account): their records join that account rather than making a second.
-            self._remember(USER, record.key, same_address.pk)
-            self.summary.skip(
-                f"user {record.username}",
-                f"an account with the e-mail address {email} exists ({same_address.username}); "
-                "their posts and comments join it",
+        made: list[tuple[ImportedUser, User]] = []
+        for record in records:
+            email = emails[record.key]
+            same_address = holders.get(email.lower()) if email else None
+            if same_address is not None:
+                # The same person (an earlier import from another source, or the site's own
+                # account, or the file's own duplicate): their records join that account.
+                if same_address.pk is None:  # made from this file a moment ago: see below
+                    continue
+                self._remember_later(USER, record.key, same_address.pk)
+                self.summary.skip(
+                    f"user {record.username}",
+                    f"an account with the e-mail address {email} exists "
+                    f"({same_address.username}); their posts and comments join it",
+                )
+                continue
+            user = User(
+                username=_free_username(record.username or record.display_name, taken),
+                email=email,
+                display_name=one_line(check_storable(record.display_name, field="name"))[:80],
+                date_joined=record.joined or timezone.now(),
             )
-            return
-        user = User(
-            username=_free_username(record.username or record.display_name),
-            email=email,
-            display_name=one_line(check_storable(record.display_name, field="name"))[:80],
-            date_joined=record.joined or timezone.now(),
-        )
-        # No password: they choose one through "forgot password", at the address imported.
-        user.set_unusable_password()
-        user.save()
-        if record.is_author:
-            set_role(user=user, role=Role.EDITOR)
-        self._remember(USER, record.key, user.pk)
-        self.users[user.pk] = user
-        self.summary.count_created(USER)
-        if user.username != record.username:
-            self.summary.notes.append(
-                f"User {record.username!r} is called {user.username!r} here "
-                "(the name was taken or held characters usernames cannot)."
-            )
+            # No password: they choose one through "forgot password", at the address imported.
+            user.set_unusable_password()
+            made.append((record, user))
+            if email:
+                holders[email.lower()] = user
+        User.objects.bulk_create([user for _, user in made], batch_size=KEYS_PER_QUERY)
+        for record, user in made:
+            if record.is_author:
+                set_role(user=user, role=Role.EDITOR)
+            self._remember_later(USER, record.key, user.pk)
+            if user.username != record.username:
+                self.summary.notes.append(
+                    f"User {record.username!r} is called {user.username!r} here "
+                    "(the name was taken or held characters usernames cannot)."
+                )
+        # Duplicates of an address within the file join the account made for the first.
+        for record in records:
+            email = emails[record.key]
+            if (USER, record.key) not in self.known and email:
+                self._remember_later(USER, record.key, holders[email.lower()].pk)
+        if made:
+            self.summary.count_created(USER, len(made))
+        self._flush_remembered()
 
     def _user(self, key: str, *, named_by: str) -> User:
         user_id = self.known.get((USER, key))
         if user_id is None:
             raise ImportFileError(f"{named_by} names user {key!r}, which the file does not hold.")
-        user = self.users.get(user_id)
-        if user is None:
-            user = User.objects.get(pk=user_id)
-            self.users[user_id] = user
-        return user
+        if user_id not in self.users:
+            self._load_users([user_id])
+        return self.users[user_id]
+
+    def _load_users(self, user_ids: Iterable[int]) -> None:
+        """Load accounts not loaded yet, with only what a comment's fragment shows of them:
+        a Scoop site's tens of thousands then fit in memory, read a batch's worth at once."""
+        missing = sorted({user_id for user_id in user_ids if user_id not in self.users})
+        for start in range(0, len(missing), KEYS_PER_QUERY):
+            self.users.update(
+                User.objects.only("id", "username", "display_name", "is_active").in_bulk(
+                    missing[start : start + KEYS_PER_QUERY]
+                )
+            )
 
     # Sections and tags
 
@@ -260,9 +316,7 @@ class _Writer:
         if existing is not None:
             self._remember(SECTION, record.key, existing.pk)
             self.section_names[existing.pk] = existing.name
-            self.summary.skip(
-                f"section {name}", f"section {existing.name!r} exists already; posts join it"
-            )
+            self.joined[SECTION] = self.joined.get(SECTION, 0) + 1
             return
         section = Section.objects.create(
             name=_free_name(Section, name, 100), slug=slug, description=record.description
@@ -287,7 +341,7 @@ class _Writer:
         )
         if existing is not None:
             self._remember(TAG, record.key, existing.pk)
-            self._unchanged(TAG)
+            self.joined[TAG] = self.joined.get(TAG, 0) + 1
             return
         tag = Tag.objects.create(name=_free_name(Tag, name, 100), slug=slug)
         self._remember(TAG, record.key, tag.pk)
@@ -407,6 +461,11 @@ class _Writer:
     ) -> None:
         positions: dict[str, int] = {}
         items: list[NewComment] = []
+        self._load_users(
+            self.known[(USER, record.author_key)]
+            for record in batch
+            if record.author_key is not None and (USER, record.author_key) in self.known
+        )
         for position, record in enumerate(batch):
             positions[record.key] = position
             parent_position = parent_id = None
@@ -428,6 +487,8 @@ class _Writer:
         rows = []
         for record, comment in zip(batch, comments, strict=True):
             written[record.key] = comment.pk
+            if comment.rating_count and comment.author_id is not None:
+                self.rated_authors.add(comment.author_id)
             rows.append(
                 ImportedObject(
                     source=self.source, kind=COMMENT, key=record.key, object_id=comment.pk
@@ -531,6 +592,16 @@ class _Writer:
         ImportedObject.objects.create(source=self.source, kind=kind, key=key, object_id=object_id)
         self.known[(kind, key)] = object_id
 
+    def _remember_later(self, kind: str, key: str, object_id: int) -> None:
+        self.remembered.append(
+            ImportedObject(source=self.source, kind=kind, key=key, object_id=object_id)
+        )
+        self.known[(kind, key)] = object_id
+
+    def _flush_remembered(self) -> None:
+        ImportedObject.objects.bulk_create(self.remembered, batch_size=KEYS_PER_QUERY)
+        self.remembered = []
+
     def _unchanged(self, kind: str) -> None:
         self.unchanged[kind] = self.unchanged.get(kind, 0) + 1
 
@@ -632,15 +703,59 @@ def _valid_email(email: str) -> str:
     return email
 
 
-def _free_username(wanted: str) -> str:
-    """The imported login name as a valid username here, with -2, -3, … when taken."""
+def _username_base(wanted: str) -> str:
+    """The imported login name as a valid username here (before a clash is resolved)."""
     base = _USERNAME_UNSAFE.sub("-", one_line(wanted)).strip("-.")[: USERNAME_LENGTH - 8]
-    base = base or "user"
+    return base or "user"
+
+
+def _taken_usernames(bases: set[str]) -> set[str]:
+    """The usernames here, in lower case, that are one of `bases` or start like one (the
+    suffixed ones, "alice-2"), read in few queries."""
+    taken: set[str] = set()
+    ordered = sorted({base.lower() for base in bases})
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        chunk = ordered[start : start + KEYS_PER_QUERY]
+        taken.update(
+            name.lower()
+            for name in User.objects.annotate(lowered=Lower("username"))
+            .filter(lowered__in=chunk)
+            .values_list("username", flat=True)
+        )
+    for base in {base for base in ordered if base in taken}:
+        taken.update(
+            name.lower()
+            for name in User.objects.filter(username__istartswith=f"{base}-").values_list(
+                "username", flat=True
+            )
+        )
+    return taken
+
+
+def _free_username(wanted: str, taken: set[str]) -> str:
+    """A valid username from the imported one, with -2, -3, … when taken; `taken` (lower
+    case) gains it."""
+    base = _username_base(wanted)
     candidate, number = base, 2
-    while User.objects.filter(username__iexact=candidate).exists():
+    while candidate.lower() in taken:
         candidate = f"{base}-{number}"
         number += 1
+    taken.add(candidate.lower())
     return candidate
+
+
+def _accounts_by_email(emails: set[str]) -> dict[str, User]:
+    """Accounts here holding these addresses, by lower-cased address."""
+    found: dict[str, User] = {}
+    ordered = sorted({email.lower() for email in emails})
+    for start in range(0, len(ordered), KEYS_PER_QUERY):
+        for user in (
+            User.objects.annotate(lowered=Lower("email"))
+            .filter(lowered__in=ordered[start : start + KEYS_PER_QUERY])
+            .order_by("-pk")
+        ):
+            found[user.email.lower()] = user
+    return found
 
 
 def _slug(text: str, *, fallback: str, length: int) -> str:

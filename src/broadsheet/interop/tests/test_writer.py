@@ -312,3 +312,55 @@ def test_the_writer_answers_the_old_addresses(client: Client) -> None:
     for old in ("/2010/05/hello-world/", "/2010/05/hello-world", "/?p=12"):
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (301, post.get_absolute_url())
+
+
+@pytest.mark.django_db
+def test_imported_ratings_give_the_figures_and_the_reputation_the_old_site_showed() -> None:
+    from django.utils import timezone
+
+    recently = timezone.now() - timedelta(days=2)
+    raters = [ImportedUser(key=f"r{n}", username=f"rater{n}") for n in range(2)]
+    run_import(
+        source=Source.SCOOP,
+        records=[
+            ImportedUser(key="w", username="writer"),
+            *raters,
+            ImportedPost(key="s1", title="Story", intro="Intro", published=recently),
+            ImportedComment(key="1", post_key="s1", body="Rated", author_key="w",
+                            created=recently, ratings=(("r0", 5), ("r1", 4), ("r0", 4))),
+        ],
+    )  # fmt: skip
+    comment = Comment.objects.get()
+    # A reader's last rating stands: r0 changed their 5 to a 4.
+    assert (comment.rating_count, comment.rating_average) == (2, 4.0)
+    assert "(4.00 / 2)" in comment.fragment_html
+    assert User.objects.get(username="writer").reputation is not None
+
+
+@pytest.mark.django_db
+def test_one_person_twice_in_a_file_is_one_account_and_names_stay_unique(reader: User) -> None:
+    summary = run_import(
+        source=Source.DISQUS,
+        records=[
+            ImportedUser(key="a", username="sam", email="sam@example.org"),
+            ImportedUser(key="b", username="Sam", email="SAM@example.org"),
+            ImportedUser(key="c", username="sam", email="other@example.org"),
+            ImportedUser(key="d", username=reader.username, email=""),
+            ImportedUser(key="e", username="", display_name="Jo Bloggs"),
+        ],
+    )
+    assert summary.created == {"user": 4}
+    ids = dict(ImportedObject.objects.values_list("key", "object_id"))
+    assert ids["a"] == ids["b"] != ids["c"]
+    names = {User.objects.get(pk=ids[key]).username for key in "acde"}
+    assert names == {"sam", "sam-2", f"{reader.username}-2", "Jo-Bloggs"}
+
+
+@pytest.mark.django_db
+def test_sections_and_tags_already_here_are_joined_not_doubled() -> None:
+    here = Tag.objects.create(name="Elections", slug="elections")
+    summary = run_import(source=Source.WORDPRESS, records=blog_records())
+    assert "tag" not in summary.created
+    assert ("1 tag", "one of the same name or slug exists here already; the imported posts "
+            "join it") in summary.skipped  # fmt: skip
+    assert list(Post.objects.get(slug="hello-world").tags.all()) == [here]

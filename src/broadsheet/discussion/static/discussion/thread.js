@@ -670,6 +670,17 @@ function revealTarget() {
   target.scrollIntoView();
 }
 
+// An old link's #comment-N (an imported blog's comment anchors) to a comment on another page
+// of a long thread: the page that holds it is asked for by ?comment=N, once.
+function findCommentOnItsPage() {
+  const wanted = /^#comment-(\d+)$/.exec(window.location.hash);
+  if (!wanted || document.getElementById(`comment-${wanted[1]}`)) return;
+  const address = new URL(window.location.href);
+  if (address.searchParams.has("comment")) return;
+  address.searchParams.set("comment", wanted[1]);
+  window.location.replace(address.toString());
+}
+
 // ---------------------------------------------------------------- start
 
 if (discussion) {
@@ -684,4 +695,5 @@ if (discussion) {
   const commentForm = document.getElementById("reply-form");
   if (commentForm && discussion.contains(commentForm)) enhanceCommentForm(commentForm);
   window.addEventListener("hashchange", revealTarget);
+  findCommentOnItsPage();
 }
