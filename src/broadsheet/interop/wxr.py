@@ -556,7 +556,7 @@ class _WxrReader:
         yield from self.channel.pending
         self.channel.pending.clear()
         # WordPress has both feeds; Broadsheet has none yet, so they lead to the front page.
-        for old in ("/feed/", "/comments/feed/"):
+        for old in ("/feed/", "/comments/feed/", "/?feed=rss2", "/?feed=comments-rss2"):
             yield from self._redirect(ImportedRedirect(old=old, target="/"))
 
     def _path_prefix(self) -> str:

@@ -295,6 +295,7 @@ def test_old_addresses_of_sections_tags_authors_and_feeds() -> None:
     assert found["/author/guest-writer/"].user_key == "guest-writer"
     assert found["/feed/"].target == "/"
     assert found["/comments/feed/"].target == "/"
+    assert found["/?feed=rss2"].target == "/"
 
 
 def test_permalink_options_keep_the_prefix_or_give_the_shape() -> None:
