@@ -10,6 +10,7 @@ from django.test import Client
 from broadsheet import cli
 from broadsheet.accounts.models import User
 from broadsheet.discussion.models import Comment, CommentKind, CommentState
+from broadsheet.interop.models import Redirect
 from broadsheet.interop.records import ImportFileError, Source
 from broadsheet.interop.tests.test_writer import model_counts
 from broadsheet.interop.writer import run_import
@@ -136,3 +137,20 @@ def test_the_command_imports_a_file_and_reports_a_broken_one(
     error = capsys.readouterr().err
     assert "line 1: the file declares XML entities; they are refused" in error
     assert model_counts() == before
+
+
+@pytest.mark.django_db
+def test_the_command_takes_the_old_sites_prefix_and_time_zone(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["import", "wxr", str(SITE), "--quiet", "--time-zone", "Mars/Olympus"]) == 2
+    assert "'Mars/Olympus' is not a time zone" in capsys.readouterr().err
+
+    argv = ["import", "wxr", str(SITE), "--quiet", "--path-prefix", ""]
+    assert cli.main([*argv, "--time-zone", "America/New_York"]) == 0
+    post = Post.objects.get(slug="ferry-timetable")
+    assert Redirect.objects.get(old_path="/blog/2025/11/04/ferry-timetable/").new_path == (
+        post.get_absolute_url()
+    )
+    # Written 13:00 in New York with no GMT date: 18:00 UTC.
+    assert Comment.objects.get(pk=505).created.hour == 18
