@@ -121,6 +121,7 @@ class _Item:
     fields: dict[str, str] = field(default_factory=dict)
     categories: list[tuple[str, str, str]] = field(default_factory=list)  # domain, slug, name
     meta: dict[str, str] = field(default_factory=dict)
+    old_slugs: list[str] = field(default_factory=list)
     comments: list[_Comment] = field(default_factory=list)
     comment_parents: list[tuple[str, str, int]] = field(default_factory=list)
     comment_ids: set[str] = field(default_factory=set)
@@ -596,7 +597,9 @@ class _WxrReader:
         elif role == _WP and local == "postmeta":
             values = self._children(element)
             key = values.get("meta_key", "")
-            if key in _META_USED:
+            if key == "_wp_old_slug":  # WordPress redirects a post's earlier slugs
+                item.old_slugs.append(values.get("meta_value", "").strip())
+            elif key in _META_USED:
                 item.meta[key] = values.get("meta_value", "")
         elif role in (_RSS, _WP, _CONTENT, _EXCERPT, _DC):
             item.fields.setdefault(_field_name(role, local), _text(element))
@@ -781,6 +784,9 @@ class _WxrReader:
             candidates.append(link_path)
         if self.permalinks.structure and not is_page:
             candidates.append(self._structured_path(item))
+        slug = item.fields.get("wp:post_name", "").strip()
+        for path in list(candidates[1:]):
+            candidates += _with_old_slugs(path, slug, item.old_slugs)
         for path in candidates:
             if self._new_old_path(path):
                 yield path
@@ -1015,6 +1021,17 @@ def _media_library(file: IO[bytes]) -> MediaLibrary:
     return MediaLibrary(
         by_id=by_id, by_parent={parent: tuple(ids) for parent, ids in by_parent.items()}
     )
+
+
+def _with_old_slugs(path: str, slug: str, old_slugs: list[str]) -> list[str]:
+    """`path` as it was under each of the post's earlier slugs (its last segment)."""
+    if not slug or "?" in path:
+        return []
+    head, _, tail = path.rstrip("/").rpartition("/")
+    if tail != slug:
+        return []
+    trailing = "/" if path.endswith("/") else ""
+    return [f"{head}/{old}{trailing}" for old in old_slugs if old and old != slug]
 
 
 def _meaningful_url(value: str) -> str:
