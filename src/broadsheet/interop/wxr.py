@@ -985,35 +985,49 @@ def _parse_date(value: str) -> datetime | None:
 def _media_library(file: IO[bytes]) -> MediaLibrary:
     """The attachments of an export, read in a pass that looks at nothing else.
 
-    A file this pass cannot read is left to the main pass, which says what is wrong.
+    Each item's comments are dropped as they end (one post may hold 100,000 of them), after
+    the item's own fields before them were looked at. A file this pass cannot read is left
+    to the main pass, which says what is wrong.
     """
     by_id: dict[str, Attachment] = {}
     by_parent: dict[str, list[str]] = {}
-    items = etree.iterparse(
+    looked_at = -1  # the line of the item last looked at: items do not nest
+
+    def look_at(item: etree._Element) -> None:
+        nonlocal looked_at
+        looked_at = item.sourceline or 0
+        values: dict[str, str] = {}
+        for child in item:
+            tag = child.tag
+            if isinstance(tag, str):
+                values.setdefault(tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1], child.text or "")
+        post_id, url = values.get("post_id", "").strip(), values.get("attachment_url", "").strip()
+        if values.get("post_type", "").strip() == "attachment" and post_id and url:
+            by_id[post_id] = Attachment(url=url, title=html.unescape(values.get("title", "")))
+            parent = values.get("post_parent", "0").strip()
+            if parent not in ("", "0"):
+                by_parent.setdefault(parent, []).append(post_id)
+
+    elements = etree.iterparse(
         CleanedXmlStream(file),
         events=("end",),
-        tag="item",
+        tag=("item", "{*}comment", "comment"),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         huge_tree=True,
     )
     try:
-        for _event, item in items:
-            values: dict[str, str] = {}
-            for child in item:
-                tag = child.tag
-                if isinstance(tag, str):
-                    values.setdefault(tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1], child.text or "")
-            post_id, url = values.get("post_id", "").strip(), values.get("attachment_url", "")
-            if values.get("post_type", "").strip() == "attachment" and post_id and url.strip():
-                by_id[post_id] = Attachment(
-                    url=url.strip(), title=html.unescape(values.get("title", ""))
-                )
-                parent = values.get("post_parent", "0").strip()
-                if parent not in ("", "0"):
-                    by_parent.setdefault(parent, []).append(post_id)
-            _drop(item)
+        for _event, element in elements:
+            parent = element.getparent()
+            if element.tag == "item":
+                if element.sourceline != looked_at:
+                    look_at(element)
+                _drop(element)
+            elif parent is not None and parent.tag == "item":
+                if parent.sourceline != looked_at:
+                    look_at(parent)  # its fields come before its comments
+                _drop(element)
     except etree.XMLSyntaxError:
         pass
     finally:
