@@ -1,7 +1,8 @@
 """WordPress eXtended RSS (WXR) read as records: the format WordPress and WordPress.com export.
 
 The file is read as a stream (lxml's iterparse), each element dropped once it is read, so a
-200 MB export costs the memory of one post and its comments at a time. The parser expands no
+200 MB export costs the memory of one post and at most a couple of thousand of its comments
+at a time. The parser expands no
 entity and fetches nothing: a file that declares entities or an external DTD is refused
 before any of its content is read (WordPress's own importer refuses any DOCTYPE).
 
@@ -66,7 +67,6 @@ KNOWN_VERSIONS = frozenset({"1.0", "1.1", "1.2"})
 COMMENTS_HELD_PER_ITEM = 2000
 IMPORTED_POST_TYPES = frozenset({"post", "page"})
 WXR_NAMESPACE = re.compile(r"^https?://(?:[a-z]+\.)?wordpress\.(?:org|com)/export/\d+\.\d+/?$")
-_ZERO_DATE = "0000-00-00 00:00:00"
 
 # What each namespace means, whatever version of the URI a file uses.
 _WP, _CONTENT, _EXCERPT, _DC, _RSS, _OTHER = "wp", "content", "excerpt", "dc", "", "other"
@@ -109,20 +109,13 @@ class _Channel:
 
 
 @dataclass
-class _Comment:
-    record: ImportedComment
-    parent_id: str
-    line: int
-
-
-@dataclass
 class _Item:
     line: int
     fields: dict[str, str] = field(default_factory=dict)
     categories: list[tuple[str, str, str]] = field(default_factory=list)  # domain, slug, name
     meta: dict[str, str] = field(default_factory=dict)
     old_slugs: list[str] = field(default_factory=list)
-    comments: list[_Comment] = field(default_factory=list)
+    comments: list[ImportedComment] = field(default_factory=list)  # held until the post goes
     comment_parents: list[tuple[str, str, int]] = field(default_factory=list)
     comment_ids: set[str] = field(default_factory=set)
     post_sent: bool = False
@@ -534,6 +527,11 @@ class _WxrReader:
                 element=self._tag_name(element),
             )
         self.items_started = True
+        if self.channel.version not in KNOWN_VERSIONS:
+            self.on_skip(
+                f"what is new in WXR {self.channel.version}",
+                "this importer knows WXR 1.0 to 1.2 and reads the file as those",
+            )
         self.channel.prefix = self._path_prefix()
         for section, term_id, line in self.channel.pending_sections:
             # Its parent never came: keep the category, at the top level, and say so.
@@ -654,7 +652,7 @@ class _WxrReader:
             kind=_COMMENT_KIND.get(kind_name, CommentKind.COMMENT),
             original_id=comment_id,
         )
-        item.comments.append(_Comment(record, parent_id, line))
+        item.comments.append(record)
 
     def _send_post(self, item: _Item) -> Iterator[Record]:
         if item.post_sent:
@@ -667,8 +665,7 @@ class _WxrReader:
         yield from self._post_records(item)
 
     def _send_comments(self, item: _Item) -> Iterator[Record]:
-        for comment in item.comments:
-            yield comment.record
+        yield from item.comments
         item.comments.clear()
 
     def _finish_item(self, item: _Item, element: etree._Element) -> Iterator[Record]:

@@ -505,3 +505,18 @@ def test_a_utf16_export_is_read_untouched(tmp_path: Path) -> None:
     utf16 = tmp_path / "utf16.xml"
     utf16.write_bytes(text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
     assert posts(list(read_wxr(utf16))).keys() == {"12", "14"}
+
+
+def test_a_newer_minor_version_is_read_and_said(tmp_path: Path) -> None:
+    newer = tmp_path / "newer.xml"
+    text = (FIXTURES / "wxr-1.1.xml").read_text(encoding="utf-8")
+    newer.write_text(text.replace("<wp:wxr_version>1.1<", "<wp:wxr_version>1.3<"))
+    records = list(read_wxr(newer))
+    assert posts(records).keys() == {"12", "14"}
+    assert (
+        ImportedSkip(
+            what="what is new in WXR 1.3",
+            why="this importer knows WXR 1.0 to 1.2 and reads the file as those",
+        )
+        in records
+    )
