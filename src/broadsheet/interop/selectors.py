@@ -21,8 +21,9 @@ def old_address_candidates(path: str, query_string: str, query: Mapping[str, str
         candidates += [
             f"{path}?{key}={query[key]}" for key in FRONT_PAGE_QUERY_KEYS if key in query
         ]
-    candidates.append(path)
-    candidates.append(path[:-1] if path.endswith("/") and path != "/" else path + "/")
+    if path != "/":  # the front page itself never redirects, whatever its query
+        candidates.append(path)
+        candidates.append(path[:-1] if path.endswith("/") else path + "/")
     return list(dict.fromkeys(candidates))
 
 

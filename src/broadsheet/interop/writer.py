@@ -120,7 +120,14 @@ def run_import(
             writer = _Writer(source=source, summary=summary)
             count = 0
             for record in records:
-                writer.write(record)
+                try:
+                    writer.write(record)
+                except ImportFileError:
+                    raise
+                except InvalidInput as error:
+                    # Text this site cannot store (a NUL, a lone surrogate): the file's
+                    # problem, said with the record that holds it.
+                    raise ImportFileError(f"{_described(record)}: {error.message}") from error
                 count += 1
                 if reporter is not None and count % 100 == 0:
                     reporter.update(count)
@@ -145,6 +152,7 @@ class _Writer:
     known: dict[tuple[str, str], int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
     joined: dict[str, int] = field(default_factory=dict)  # sections and tags here already
+    dropped_user_urls: bool = False
     pending_comments: list[ImportedComment] = field(default_factory=list)
     pending_users: dict[str, ImportedUser] = field(default_factory=dict)
     remembered: list[ImportedObject] = field(default_factory=list)
@@ -223,6 +231,11 @@ class _Writer:
         """Create the gathered accounts in a few statements: a Scoop site brings tens of
         thousands, and four queries each would take minutes."""
         records, self.pending_users = list(self.pending_users.values()), {}
+        if not self.dropped_user_urls and any(record.url for record in records):
+            self.dropped_user_urls = True
+            self.summary.notes.append(
+                "People's web site addresses were not kept: accounts here have no such field."
+            )
         emails = {record.key: _valid_email(record.email) for record in records}
         holders = _accounts_by_email({email for email in emails.values() if email})
         taken = _taken_usernames(
@@ -247,7 +260,7 @@ class _Writer:
             user = User(
                 username=_free_username(record.username or record.display_name, taken),
                 email=email,
-                display_name=one_line(check_storable(record.display_name, field="name"))[:80],
+                display_name=_display_name(record),
                 date_joined=record.joined or timezone.now(),
             )
             # No password: they choose one through "forgot password", at the address imported.
@@ -566,10 +579,13 @@ class _Writer:
 
     def _store_redirect(self, old: str, target: str) -> None:
         old_path = old_path_of(old)
-        if not old_path or old_path == target:
+        if old_path == target:
             return
-        if len(old_path) > MAX_OLD_PATH_LENGTH:
-            self.summary.skip(f"redirect {old_path[:80]}…", "the old address is too long")
+        if old_path == "/":
+            self.summary.skip(f"redirect {old} to {target}", "the front page stays the front page")
+            return
+        if len(old_path) > MAX_OLD_PATH_LENGTH or len(target) > MAX_OLD_PATH_LENGTH:
+            self.summary.skip(f"redirect {old_path[:80]}…", "an address is too long to keep")
             return
         existing = Redirect.objects.filter(old_path=old_path).first()
         if existing is None:
@@ -769,6 +785,19 @@ def _free_name(model: type[Section] | type[Tag], name: str, length: int) -> str:
         candidate = f"{base} ({number})"
         number += 1
     return candidate
+
+
+def _display_name(record: ImportedUser) -> str:
+    try:
+        return one_line(check_storable(record.display_name, field="name"))[:80]
+    except InvalidInput as error:
+        raise ImportFileError(f"User {record.key!r}: {error.message}") from error
+
+
+def _described(record: Record) -> str:
+    if isinstance(record, ImportedRedirect):
+        return f"Redirect {record.old!r}"
+    return f"{type(record).__name__.removeprefix('Imported')} {record.key!r}"
 
 
 def _plural(kind: str, count: int) -> str:

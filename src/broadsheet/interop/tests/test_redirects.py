@@ -48,6 +48,12 @@ def test_an_old_address_answers_a_permanent_redirect(
     assert response["Location"] == new
 
 
+def test_the_front_page_never_redirects(client: Client, redirects: None) -> None:
+    Redirect.objects.create(old_path="/", new_path="/posts/hello-world/")  # by a slip
+    assert client.get("/").status_code == 200
+    assert client.get("/?p=99").status_code == 200
+
+
 def test_addresses_without_a_redirect_answer_as_before(client: Client, redirects: None) -> None:
     assert client.get("/2010/05/nothing-here/").status_code == 404
     assert client.get("/?p=99").status_code == 200  # the front page, as always

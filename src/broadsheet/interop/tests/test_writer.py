@@ -364,3 +364,11 @@ def test_sections_and_tags_already_here_are_joined_not_doubled() -> None:
     assert ("1 tag", "one of the same name or slug exists here already; the imported posts "
             "join it") in summary.skipped  # fmt: skip
     assert list(Post.objects.get(slug="hello-world").tags.all()) == [here]
+
+
+@pytest.mark.django_db
+def test_text_that_cannot_be_stored_is_a_file_error_naming_the_record() -> None:
+    records = [*blog_records(), ImportedPost(key="99", title="Bad\x00title", intro="x")]
+    with pytest.raises(ImportFileError, match=r"Post '99'.*NUL"):
+        run_import(source=Source.WORDPRESS, records=records)
+    assert not Post.objects.exists()
