@@ -797,6 +797,8 @@ def _display_name(record: ImportedUser) -> str:
 def _described(record: Record) -> str:
     if isinstance(record, ImportedRedirect):
         return f"Redirect {record.old!r}"
+    if isinstance(record, ImportedSkip):
+        return f"Skip {record.what!r}"
     return f"{type(record).__name__.removeprefix('Imported')} {record.key!r}"
 
 
