@@ -302,7 +302,13 @@ def _add_import_formats(imports: argparse._SubParsersAction[argparse.ArgumentPar
         help="a WordPress or WordPress.com export (WXR 1.0 to 1.2: Tools > Export > All content)",
         read=_read_wxr,
     )
-    wxr.add_argument("file", type=Path, metavar="FILE")
+    wxr.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="the export (.xml), several, or the .zip WordPress.com hands over",
+    )
     wxr.add_argument(
         "--path-prefix",
         metavar="PATH",
@@ -330,21 +336,22 @@ def _read_wxr(args: argparse.Namespace) -> tuple[Source, Iterable[Record]]:
 
     from broadsheet.errors import InvalidInput
     from broadsheet.interop.records import Source
-    from broadsheet.interop.wxr import PermalinkOptions, read_wxr
+    from broadsheet.interop.wxr import PermalinkOptions, read_wxr_files
 
     try:
         time_zone = ZoneInfo(args.time_zone) if args.time_zone else None
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise InvalidInput(f"--time-zone: {args.time_zone!r} is not a time zone.") from error
-    if not args.file.is_file():
-        raise OSError(f"{args.file}: no such file")
+    for path in args.files:
+        if not path.is_file():
+            raise OSError(f"{path}: no such file")
     permalinks = PermalinkOptions(
         path_prefix=args.path_prefix,
         structure=args.permalink_structure,
         category_base=args.category_base.strip("/"),
         tag_base=args.tag_base.strip("/"),
     )
-    return Source.WORDPRESS, read_wxr(args.file, permalinks=permalinks, time_zone=time_zone)
+    return Source.WORDPRESS, read_wxr_files(args.files, permalinks=permalinks, time_zone=time_zone)
 
 
 def manage(args: argparse.Namespace) -> int:

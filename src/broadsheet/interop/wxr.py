@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import html
 import re
+import zipfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from email.utils import parsedate_to_datetime
@@ -122,8 +123,55 @@ class _Item:
     skip_reason: str = ""
 
 
+Opener = Callable[[], IO[bytes]]  # opens the same file again each time it is called
+
+
+def read_wxr_files(
+    paths: Sequence[Path],
+    *,
+    permalinks: PermalinkOptions | None = None,
+    time_zone: tzinfo | None = None,
+) -> Iterator[Record]:
+    """The records of several exports, one after the other: WordPress.com splits a big site
+    into several files and hands them over in a .zip, which may be given as it is. An error
+    names the file it is in when there is more than one."""
+    sources: list[tuple[str, Path | Opener]] = []
+    archives: list[zipfile.ZipFile] = []
+    try:
+        for path in paths:
+            if not zipfile.is_zipfile(path):
+                sources.append((path.name, path))
+                continue
+            archive = zipfile.ZipFile(path)
+            archives.append(archive)
+            members = sorted(
+                name
+                for name in archive.namelist()
+                if name.lower().endswith(".xml") and not name.startswith("__MACOSX/")
+            )
+            if not members:
+                raise ImportFileError(f"{path.name} holds no .xml file to import")
+            sources += [(f"{path.name}: {name}", _member_opener(archive, name)) for name in members]
+        for name, source in sources:
+            try:
+                yield from read_wxr(source, permalinks=permalinks, time_zone=time_zone)
+            except ImportFileError as error:
+                if len(sources) == 1:
+                    raise
+                named = ImportFileError(f"{name}, {error.message}")
+                named.line, named.element = error.line, error.element
+                raise named from error
+    finally:
+        for archive in archives:
+            archive.close()
+
+
+def _member_opener(archive: zipfile.ZipFile, name: str) -> Opener:
+    return lambda: archive.open(name)
+
+
 def read_wxr(
-    file: str | Path | IO[bytes],
+    file: str | Path | IO[bytes] | Opener,
     *,
     permalinks: PermalinkOptions | None = None,
     time_zone: tzinfo | None = None,
@@ -208,14 +256,25 @@ class _WxrReader:
 
     # -- the stream ----------------------------------------------------------------------
 
-    def read(self, file: str | Path | IO[bytes]) -> Iterator[Record]:
+    def read(self, file: str | Path | IO[bytes] | Opener) -> Iterator[Record]:
         if isinstance(file, (str, Path)):
-            with open(file, "rb") as opened:
-                self.media = _media_library(opened)
-            with open(file, "rb") as opened:
-                yield from self._read_stream(opened)
+            path = file
+
+            def file_opener() -> IO[bytes]:
+                return open(path, "rb")
+
+            opener: Opener | None = file_opener
+        elif callable(file):
+            opener = file
         else:
-            yield from self._read_stream(file)
+            opener = None
+        if opener is None:  # a stream read once: attachments after their posts stay unseen
+            yield from self._read_stream(cast(IO[bytes], file))
+            return
+        with opener() as opened:
+            self.media = _media_library(opened)
+        with opener() as opened:
+            yield from self._read_stream(opened)
 
     def _line(self, element: etree._Element) -> int:
         """The element's line in the file as given (before leading blank lines were cut)."""

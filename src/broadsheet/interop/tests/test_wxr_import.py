@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from broadsheet.interop.models import Redirect
 from broadsheet.interop.records import ImportFileError, Source
 from broadsheet.interop.tests.test_writer import model_counts
 from broadsheet.interop.writer import run_import
-from broadsheet.interop.wxr import read_wxr
+from broadsheet.interop.wxr import read_wxr, read_wxr_files
 from broadsheet.publishing.models import Post, PostStatus, Section
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wxr"
@@ -155,3 +156,26 @@ def test_the_command_takes_the_old_sites_prefix_and_time_zone(
     )
     # Written 13:00 in New York with no GMT date: 18:00 UTC.
     assert Comment.objects.get(pk=505).created.hour == 18
+
+
+@pytest.mark.django_db
+def test_a_wordpress_com_zip_of_several_exports_imports_whole(tmp_path: Path) -> None:
+    bundle = tmp_path / "ledger.wordpress.2026-03-06.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.write(SITE, "ledger.wordpress.2026-03-06.000.xml")
+        archive.write(FIXTURES / "wxr-1.1.xml", "ledger.wordpress.2026-03-06.001.xml")
+    created = run_import(source=Source.WORDPRESS, records=read_wxr_files([bundle])).created
+    assert created["post"] == 7 + 1 and created["page"] == 1 + 1
+    assert Post.objects.filter(slug="bells-rung").exists()
+
+
+def test_an_error_in_one_of_several_files_names_the_file(tmp_path: Path) -> None:
+    bundle = tmp_path / "export.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.write(FIXTURES / "wxr-1.1.xml", "a.xml")
+        archive.write(FIXTURES / "missing-parent.xml", "b.xml")
+        archive.writestr("notes.txt", "not an export")
+    with pytest.raises(ImportFileError) as raised:
+        list(read_wxr_files([bundle]))
+    assert str(raised.value).startswith("export.zip: b.xml, line 18, <wp:comment>: comment 31")
+    assert (raised.value.line, raised.value.element) == (18, "wp:comment")
