@@ -8,6 +8,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadsheet.interop import wxr
 from broadsheet.interop.records import (
@@ -520,3 +522,36 @@ def test_a_newer_minor_version_is_read_and_said(tmp_path: Path) -> None:
         )
         in records
     )
+
+
+# Text XML can hold (WordPress drops the rest), including "]]>", backslashes and markup.
+xml_text = st.lists(
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs",),
+            blacklist_characters=[chr(c) for c in range(32) if c not in (9, 10, 13)]
+            + ["\ufffe", "\uffff"],
+        )
+    )
+    | st.sampled_from(["]]>", "]]", "\\o/", "\\\\", "<!--more-->", "&amp;", "\r\n"]),
+).map("".join)
+
+
+def cdata(text: str) -> str:
+    """As WordPress's exporter writes text (wxr_cdata)."""
+    return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+
+
+@given(excerpt=xml_text)
+@settings(max_examples=150, deadline=None)
+def test_any_text_comes_back_as_written(excerpt: str) -> None:
+    export = (
+        '<?xml version="1.0" encoding="UTF-8"?><rss xmlns:wp="http://wordpress.org/export/1.2/"'
+        ' xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"><channel>'
+        "<wp:wxr_version>1.2</wp:wxr_version><item><title>T</title>"
+        f"<excerpt:encoded>{cdata(excerpt)}</excerpt:encoded>"
+        "<wp:post_id>1</wp:post_id></item></channel></rss>"
+    )
+    post = posts(list(read_wxr(io.BytesIO(export.encode("utf-8")))))["1"]
+    # XML reads every line end as "\n"; the reader strips the ends.
+    assert post.excerpt == excerpt.replace("\r\n", "\n").replace("\r", "\n").strip()
