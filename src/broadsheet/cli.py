@@ -324,6 +324,7 @@ def _add_import_formats(imports: argparse._SubParsersAction[argparse.ArgumentPar
     )
     wxr.add_argument("--category-base", default="category", metavar="WORD")
     wxr.add_argument("--tag-base", default="tag", metavar="WORD")
+    wxr.add_argument("--author-base", default="author", metavar="WORD")
     wxr.add_argument(
         "--time-zone",
         metavar="ZONE",
@@ -350,6 +351,7 @@ def _read_wxr(args: argparse.Namespace) -> tuple[Source, Iterable[Record]]:
         structure=args.permalink_structure,
         category_base=args.category_base.strip("/"),
         tag_base=args.tag_base.strip("/"),
+        author_base=args.author_base.strip("/"),
     )
     return Source.WORDPRESS, read_wxr_files(args.files, permalinks=permalinks, time_zone=time_zone)
 
