@@ -405,6 +405,64 @@ def _add_import_formats(imports: argparse._SubParsersAction[argparse.ArgumentPar
         help="attach threads that match no post: rows of (Disqus link or thread id, "
         "post slug or address)",
     )
+    wxr = add_import_format(
+        imports,
+        "wxr",
+        help="a WordPress or WordPress.com export (WXR 1.0 to 1.2: Tools > Export > All content)",
+        read=_read_wxr,
+    )
+    wxr.add_argument(
+        "files",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="the export (.xml), several, or the .zip WordPress.com hands over",
+    )
+    wxr.add_argument(
+        "--path-prefix",
+        metavar="PATH",
+        help="the path the old site lived under, taken off old addresses before they redirect "
+        "(default: read from the export's base_blog_url; give '' to keep paths whole)",
+    )
+    wxr.add_argument(
+        "--permalink-structure",
+        default="",
+        metavar="SHAPE",
+        help="the old site's permalink setting, e.g. /%%year%%/%%monthnum%%/%%postname%%/, "
+        "for old addresses the export's links do not show",
+    )
+    wxr.add_argument("--category-base", default="category", metavar="WORD")
+    wxr.add_argument("--tag-base", default="tag", metavar="WORD")
+    wxr.add_argument("--author-base", default="author", metavar="WORD")
+    wxr.add_argument(
+        "--time-zone",
+        metavar="ZONE",
+        help="the old site's time zone, for dates written without GMT (default: this site's)",
+    )
+
+
+def _read_wxr(args: argparse.Namespace) -> tuple[Source, Iterable[Record]]:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from broadsheet.errors import InvalidInput
+    from broadsheet.interop.records import Source
+    from broadsheet.interop.wxr import PermalinkOptions, read_wxr_files
+
+    try:
+        time_zone = ZoneInfo(args.time_zone) if args.time_zone else None
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise InvalidInput(f"--time-zone: {args.time_zone!r} is not a time zone.") from error
+    for path in args.files:
+        if not path.is_file():
+            raise OSError(f"{path}: no such file")
+    permalinks = PermalinkOptions(
+        path_prefix=args.path_prefix,
+        structure=args.permalink_structure,
+        category_base=args.category_base.strip("/"),
+        tag_base=args.tag_base.strip("/"),
+        author_base=args.author_base.strip("/"),
+    )
+    return Source.WORDPRESS, read_wxr_files(args.files, permalinks=permalinks, time_zone=time_zone)
 
 
 def manage(args: argparse.Namespace) -> int:

@@ -152,6 +152,18 @@ class ImportedRedirect:
     target: str = ""  # with post_key, a "#fragment" on the post's page
 
 
+@dataclass(frozen=True)
+class ImportedSkip:
+    """Something the source held that the reader leaves out, and why: the summary lists it.
+
+    (WordPress menus and attachments, a category whose parent is missing, a Disqus thread
+    that matches no post.) It names nothing, so it may come anywhere among the records.
+    """
+
+    what: str
+    why: str
+
+
 @dataclass
 class ImportSummary:
     """What an import made, changed and left, each skip with its reason."""
@@ -180,6 +192,7 @@ Record = (
     | ImportedPostLink
     | ImportedComment
     | ImportedRedirect
+    | ImportedSkip
 )
 
 

@@ -43,6 +43,7 @@ from broadsheet.interop.records import (
     ImportedPostLink,
     ImportedRedirect,
     ImportedSection,
+    ImportedSkip,
     ImportedTag,
     ImportedUser,
     ImportFileError,
@@ -174,6 +175,9 @@ class _Writer:
     # The records, one kind each.
 
     def write(self, record: Record) -> None:
+        if isinstance(record, ImportedSkip):  # names nothing: a post's comments go on
+            self.summary.skip(record.what, record.why)
+            return
         if isinstance(record, ImportedComment):
             if self.pending_comments and self.pending_comments[0].post_key != record.post_key:
                 self._flush_comments()
@@ -794,6 +798,8 @@ def _display_name(record: ImportedUser) -> str:
 def _described(record: Record) -> str:
     if isinstance(record, ImportedRedirect):
         return f"Redirect {record.old!r}"
+    if isinstance(record, ImportedSkip):
+        return f"Skip {record.what!r}"
     return f"{type(record).__name__.removeprefix('Imported')} {record.key!r}"
 
 
