@@ -35,6 +35,7 @@ from broadsheet.discussion.services import NewComment, post_comments
 from broadsheet.errors import InvalidInput
 from broadsheet.input_text import check_storable, one_line
 from broadsheet.interop.models import MAX_OLD_PATH_LENGTH, ImportedObject, Redirect
+from broadsheet.interop.progress import progress_reporter
 from broadsheet.interop.records import CommentKind as RecordKind
 from broadsheet.interop.records import (
     CommentStatus,
@@ -72,7 +73,6 @@ USERNAME_LENGTH = 150  # as User.username
 USERS_PER_WRITE = 500  # accounts gathered before they are created in one INSERT
 _USERNAME_UNSAFE = re.compile(r"[^\w.@+-]+")
 EMPTY_COMMENT_TEXT = "(no text)"
-PROGRESS_EVERY = 5_000  # records between plain progress lines when not on a terminal
 
 _STATES = {
     CommentStatus.VISIBLE: CommentState.VISIBLE,
@@ -114,7 +114,7 @@ def run_import(
     `show_progress` shows a bar on a terminal and plain lines elsewhere.
     """
     summary = ImportSummary(dry_run=dry_run)
-    reporter = _progress_reporter(show_progress, progress)
+    reporter = progress_reporter(show_progress=show_progress, callback=progress)
     try:
         with transaction.atomic():
             writer = _Writer(source=source, summary=summary)
@@ -805,76 +805,3 @@ def _described(record: Record) -> str:
 
 def _plural(kind: str, count: int) -> str:
     return kind if count == 1 else kind + "s"
-
-
-# Progress
-
-
-class _Reporter:
-    def update(self, count: int) -> None:
-        raise NotImplementedError
-
-    def done(self, count: int) -> None:
-        self.update(count)
-
-    def close(self) -> None:
-        pass
-
-
-class _CallbackReporter(_Reporter):
-    def __init__(self, callback: Callable[[int], None]) -> None:
-        self.callback = callback
-
-    def update(self, count: int) -> None:
-        self.callback(count)
-
-
-class _LineReporter(_Reporter):
-    """Plain lines, every PROGRESS_EVERY records: a log file or CI output stays readable."""
-
-    def __init__(self) -> None:
-        self.last = 0
-
-    def update(self, count: int) -> None:
-        if count - self.last >= PROGRESS_EVERY:
-            self.last = count
-            print(f"Imported {count:,} records…", flush=True)
-
-
-class _BarReporter(_Reporter):
-    """A live counter with the rate (rich): the total is unknown while the file streams."""
-
-    def __init__(self) -> None:
-        from rich.progress import (
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("Importing: {task.completed:,} records"),
-            TimeElapsedColumn(),
-            transient=False,
-        )
-        self.task = self.progress.add_task("import", total=None)
-        self.progress.start()
-
-    def update(self, count: int) -> None:
-        self.progress.update(self.task, completed=count)
-
-    def close(self) -> None:
-        self.progress.stop()
-
-
-def _progress_reporter(
-    show_progress: bool, callback: Callable[[int], None] | None
-) -> _Reporter | None:
-    import sys
-
-    if callback is not None:
-        return _CallbackReporter(callback)
-    if not show_progress:
-        return None
-    return _BarReporter() if sys.stdout.isatty() else _LineReporter()

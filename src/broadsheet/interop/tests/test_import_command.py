@@ -84,10 +84,10 @@ def test_a_broken_file_exits_2_saying_where_and_leaves_the_site_alone(
 def test_progress_off_a_terminal_is_plain_lines(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from broadsheet.interop import writer
+    from broadsheet.interop import progress
     from broadsheet.interop.records import ImportedTag
 
-    monkeypatch.setattr(writer, "PROGRESS_EVERY", 200)
+    monkeypatch.setattr(progress, "PROGRESS_EVERY", 200)
 
     def many(args: argparse.Namespace) -> tuple[Source, Iterable[Record]]:
         return Source.WORDPRESS, [ImportedTag(key=str(n), name=f"t{n}") for n in range(450)]
