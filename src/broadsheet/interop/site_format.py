@@ -54,17 +54,6 @@ class Table:
     def model_fields(self) -> list[models.Field[Any, Any]]:
         return [self.model._meta.get_field(name) for name in self.fields]  # type: ignore[misc]
 
-    @property
-    def written_at_insert(self) -> list[str]:
-        """Fields Django sets to the time of the INSERT (auto_now, auto_now_add): the import
-        writes the file's values to them in a second statement."""
-        return [
-            model_field.name
-            for model_field in self.model_fields()
-            if getattr(model_field, "auto_now", False)
-            or getattr(model_field, "auto_now_add", False)
-        ]
-
 
 # The settings rows, one of each per site, written as the object "settings".
 SETTINGS: dict[str, type[OneRowPerSite]] = {

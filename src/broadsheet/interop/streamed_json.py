@@ -24,6 +24,7 @@ READ_CHARACTERS = 1 << 20  # a megabyte of text per read: few reads, a small buf
 # that does not end is a broken file, not a big one, and reading on would fill the memory.
 MAX_VALUE_CHARACTERS = 64 << 20
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER_CHARACTERS = re.compile(r"[0-9eE.+-]*")
 
 
 class MalformedJson(InvalidInput):
@@ -62,6 +63,10 @@ class ListEnd:
 
 
 Event = Member | ListStart | ListItem | ListEnd
+
+
+def _malformed_at(line: int, column: int, message: str) -> MalformedJson:
+    return MalformedJson(f"The file is not valid JSON: line {line}, column {column}: {message}.")
 
 
 class _NotJsonConstant(ValueError):
@@ -118,9 +123,7 @@ class _Text:
 
     def malformed(self, message: str, position: int | None = None) -> MalformedJson:
         line, column = self.where(position)
-        return MalformedJson(
-            f"The file is not valid JSON: line {line}, column {column}: {message}."
-        )
+        return _malformed_at(line, column, message)
 
     def peek(self) -> str:
         """The next character that is not white space, without taking it; "" at the end."""
@@ -136,6 +139,17 @@ class _Text:
             raise self.malformed(message)
         self.position += 1
 
+    def comma_before(self, closing: str, what: str) -> bool:
+        """Take a comma, if one comes next, that another value follows (as json, refuse one
+        before the closing bracket)."""
+        if self.peek() != ",":
+            return False
+        line, column = self.where()  # before reading on, which moves the buffer
+        self.position += 1
+        if self.peek() == closing:
+            raise _malformed_at(line, column, f"Illegal trailing comma before end of {what}")
+        return True
+
     def value(self) -> Any:
         """The JSON value that starts at the next character."""
         self.peek()
@@ -148,8 +162,10 @@ class _Text:
                 raise self.malformed(error.msg, error.pos) from None
             except _NotJsonConstant as error:
                 raise self.malformed(f"{error} is not a JSON value") from None
-            # A number at the end of the buffer may go on in the part not yet read.
-            if end == len(self.buffer) and self._read_more():
+            # A number that reaches the end of the buffer ("1" of "1e5", or "1e" of it, which
+            # reads as 1 and a stray "e") may go on in the part not yet read.
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            if is_number and _NUMBER_CHARACTERS.fullmatch(self.buffer, end) and self._read_more():
                 continue
             self.position = end
             return value
@@ -173,8 +189,7 @@ def read_document(file: TextIO) -> Iterator[Event]:
     else:
         while True:
             yield from _member(text)
-            if text.peek() == ",":
-                text.position += 1
+            if text.comma_before("}", "object"):
                 continue
             text.take("}", "Expecting ',' delimiter")
             break
@@ -203,8 +218,7 @@ def _member(text: _Text) -> Iterator[Event]:
             line, _ = text.where()
             yield ListItem(key=key, index=count, value=text.value(), line=line)
             count += 1
-            if text.peek() == ",":
-                text.position += 1
+            if text.comma_before("]", "array"):
                 continue
             text.take("]", "Expecting ',' delimiter")
             break
