@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
@@ -31,9 +31,10 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
+from broadsheet.accounts.models import User
 from broadsheet.changes import SiteRestored, announce
-from broadsheet.discussion.fragments import render_thread_fragments
-from broadsheet.discussion.models import Comment, DiscussionSettings, thread_look
+from broadsheet.discussion.fragments import refresh_fragments, render_thread_fragments
+from broadsheet.discussion.models import Comment, DiscussionSettings, ThreadLook, thread_look
 from broadsheet.discussion.services import recount_comments
 from broadsheet.errors import InvalidInput
 from broadsheet.interop.site_format import (
@@ -275,8 +276,10 @@ def import_site(file: TextIO, *, progress: Progress | None = None) -> ImportSumm
             reader.read(event)
         summary = reader.finish()
         _reset_id_sequences()
-        summary.recounted_posts = len(recount_comments())
-        summary.rendered_comments = _render_every_thread(progress)
+        repaired = recount_comments()
+        summary.recounted_posts = len(repaired)
+        # A repaired reply count shows in the comment's fragment, rendered before it.
+        _render_threads([recount.post_id for recount in repaired])
         announce(SiteRestored())
         if summary.counts.get("spam_examples"):
             transaction.on_commit(enqueue_spam_model_retraining, robust=True)
@@ -292,17 +295,10 @@ def _reset_id_sequences() -> None:
             cursor.execute(statement)
 
 
-def _render_every_thread(progress: Progress | None) -> int:
-    site = SiteSettings.current()
-    discussion = DiscussionSettings.current()
-    posts = Post.objects.filter(pk__in=Comment.objects.values("post_id")).order_by("pk")
-    total = Comment.objects.count()
-    rendered = 0
-    for post in posts.iterator(chunk_size=EXPORT_BATCH):
-        rendered += render_thread_fragments(post, site, thread_look(post, discussion))
-        if progress is not None:
-            progress("rendered comments", rendered, total)
-    return rendered
+def _render_threads(post_ids: list[int]) -> None:
+    site, discussion = SiteSettings.current(), DiscussionSettings.current()
+    for post in Post.objects.filter(pk__in=post_ids).only("pk", "comment_style"):
+        render_thread_fragments(post, site, thread_look(post, discussion))
 
 
 def _error(path: str, problem: str, line: int | None = None) -> SiteFileError:
@@ -326,6 +322,14 @@ class _SiteReader:
         # post and sits one level below it.
         self.comment_places: dict[int, tuple[int, int]] = {}
         self.table: Table | None = None
+        # What each comment's fragments show of its author and its thread, kept from the
+        # users and posts read before, so that fragments are rendered before the INSERT and
+        # stored by it (as post_comments does; a second pass of UPDATEs cost more than the
+        # rest of the import).
+        self.people: dict[int, tuple[str, str]] = {}
+        self.looks: dict[int, ThreadLook] = {}
+        self.site = SiteSettings.current()
+        self.discussion = DiscussionSettings.current()
         self.pending: list[tuple[int, models.Model]] = []
         self.pending_many: dict[type[models.Model], list[models.Model]] = defaultdict(list)
 
@@ -410,6 +414,8 @@ class _SiteReader:
             except ValidationError as error:
                 raise _error(path, " ".join(error.messages), line) from None
             row.save()
+        self.site = SiteSettings.current()
+        self.discussion = DiscussionSettings.current()
 
     def _group(self, item: ListItem) -> None:
         path = f"groups[{item.index}]"
@@ -466,6 +472,12 @@ class _SiteReader:
             self._check_comment_place(values, path, item.line)
         self.ids[table.key].add(own_id)
         self.pending.append((item.index, table.model(**values)))
+        if table.model is User:
+            self.people[own_id] = (values["username"], values["display_name"])
+        elif table.model is Post:
+            self.looks[own_id] = thread_look(
+                Post(comment_style=values["comment_style"]), self.discussion
+            )
         for name in table.many:
             self._many(table, name, own_id, item.value[name], f"{path}.{name}", item.line)
         if len(self.pending) >= IMPORT_BATCH:
@@ -536,12 +548,27 @@ class _SiteReader:
             self.progress(event.key, event.count, event.count)
         self.table = None
 
+    def _render_fragments(self, comments: list[Comment]) -> None:
+        by_post: dict[int, list[Comment]] = defaultdict(list)
+        for comment in comments:
+            if comment.author_id is not None:
+                username, display_name = self.people[comment.author_id]
+                comment.author = User(
+                    pk=comment.author_id, username=username, display_name=display_name
+                )
+            by_post[comment.post_id].append(comment)
+        for post_id, thread in by_post.items():
+            refresh_fragments(thread, self.site, self.looks[post_id])
+        self.summary.rendered_comments += len(comments)
+
     def _write_pending(self) -> None:
         table = self.table
         if table is None or not self.pending:
             return
         rows = [row for _, row in self.pending]
         first, last = self.pending[0][0], self.pending[-1][0]
+        if table.model is Comment:
+            self._render_fragments(cast("list[Comment]", rows))
         try:
             with transaction.atomic():
                 _insert_as_they_are(table.model, rows)
