@@ -9,6 +9,7 @@ from pathlib import Path
 from django.apps import apps
 
 from broadsheet.interop.site_format import (
+    FULLY_CHECKED_FIELDS,
     MODELS_LEFT_OUT,
     SETTINGS,
     SETTINGS_FIELDS,
@@ -49,3 +50,8 @@ def test_the_format_document_names_every_member_and_field():
     names += [f"`{name}`" for fields in SETTINGS_FIELDS.values() for name in fields]
     missing = sorted({name for name in names if name not in text})
     assert missing == [], "docs/export-format.md does not mention these"
+
+
+def test_the_fields_checked_by_every_validator_exist():
+    fields = {str(field) for model in apps.get_models() for field in model._meta.concrete_fields}
+    assert fields >= FULLY_CHECKED_FIELDS

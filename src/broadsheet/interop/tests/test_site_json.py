@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management.color import no_style
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +30,7 @@ from broadsheet.discussion.services import NewComment, post_comments
 from broadsheet.discussion.tests.factories import make_comment
 from broadsheet.guard.models import Ban
 from broadsheet.interop.models import ImportedObject, Redirect
-from broadsheet.interop.site_format import TABLES
+from broadsheet.interop.site_format import SETTINGS, TABLES
 from broadsheet.interop.site_json import (
     SiteFileError,
     SiteNotEmpty,
@@ -57,11 +59,28 @@ def export_text() -> str:
 
 def empty_the_site() -> None:
     """Delete every row the format carries, the later tables first (they name the earlier
-    ones); replies name their parents, which may not go first."""
+    ones; replies name their parents, which may not go first), put the settings back to
+    their defaults, and let the ids start again from 1, as in a new database."""
     Comment.objects.update(parent=None)
     for table in reversed(TABLES):
         table.model._base_manager.all().delete()
+    for model in SETTINGS.values():
+        model._default_manager.all().delete()
+        model.current()
+    start_ids_again()
     assert site_content() == {}
+
+
+def start_ids_again() -> None:
+    models = [table.model for table in TABLES]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            tables = [model._meta.db_table for model in models]
+            for table in tables:
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+        else:  # on empty tables, this makes each sequence give 1 next
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
 
 
 def round_trip() -> tuple[str, str]:
@@ -204,15 +223,24 @@ def test_after_an_import_the_pages_show_the_site_and_no_page_cached_before(
     assert Post.objects.get(pk=story.pk).comment_count == 3
 
 
-def test_new_rows_after_an_import_take_ids_after_the_imported_ones(full_site, reader):
+def test_new_rows_after_an_import_take_ids_after_the_imported_ones(full_site, reader, moderator):
     story = full_site["story"]
     text = export_text()
-    highest = Comment.objects.order_by("-pk").values_list("pk", flat=True).first()
-    empty_the_site()
+    highest_comment = Comment.objects.order_by("-pk").values_list("pk", flat=True).first()
+    highest_flag = Flag.objects.order_by("-pk").values_list("pk", flat=True).first()
+    empty_the_site()  # ids start again from 1 here, as in a new database
     import_site(io.StringIO(text))
-    comment = make_comment(Post.objects.get(pk=story.pk), User.objects.get(pk=reader.pk), "New.")
-    assert comment.pk > highest
+    post = Post.objects.get(pk=story.pk)
+    comment = make_comment(post, User.objects.get(pk=reader.pk), "New.")
+    assert comment.pk > highest_comment
     assert comment.number == 5  # after the thread's numbers, the rejected spam's included
+    flag = moderation.flag_comment(
+        comment=comment, reporter=User.objects.get(pk=moderator.pk), reason="other"
+    )
+    assert flag.pk > highest_flag
+    assert make_user("newcomer").pk > max(
+        User.objects.exclude(username="newcomer").values_list("pk", flat=True)
+    )
 
 
 def test_counts_the_file_has_wrong_are_counted_again(full_site):
@@ -329,6 +357,16 @@ def test_a_rating_of_a_missing_rater_is_refused_with_its_path(exported):
 def test_wrong_values_are_refused_naming_where_they_are(exported, change, says):
     change(exported)
     assert says in refused(exported)
+
+
+def test_a_harmful_link_is_refused_but_what_the_site_held_is_not(exported):
+    exported["users"][0]["email"] = "not an address"  # held from an old import, say
+    exported["users"][0]["username"] = "Old Timer"
+    exported["comments"][0]["author_url"] = "javascript:alert(1)"
+    assert refused(exported).startswith("comments[0].author_url: Enter a valid URL")
+    exported["comments"][0]["author_url"] = ""
+    import_site(io.StringIO(json.dumps(exported)))
+    assert User.objects.filter(username="Old Timer", email="not an address").exists()
 
 
 def test_database_rules_the_file_breaks_are_refused_too(exported):
