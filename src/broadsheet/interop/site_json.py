@@ -97,8 +97,24 @@ class ExportSummary:
         return "Exported " + _counted(self.counts) + "."
 
 
+# How a summary names the rows of a member whose key does not say it in plain words.
+_SUMMARY_NAMES = {
+    "moderation_log": "moderation log entries",
+    "remembered_spam": "remembered spam addresses",
+    "imported_objects": "imported records",
+}
+
+
 def _counted(counts: dict[str, int]) -> str:
-    return ", ".join(f"{count:,} {key.replace('_', ' ')}" for key, count in counts.items())
+    """ "9 users, 2,011 comments": the kinds there are some of."""
+    return (
+        ", ".join(
+            f"{count:,} {_SUMMARY_NAMES.get(key, key.replace('_', ' '))}"
+            for key, count in counts.items()
+            if count
+        )
+        or "nothing"
+    )
 
 
 def export_site(
@@ -391,6 +407,8 @@ class _SiteReader:
             self._settings(value, event.line)
 
     def finish(self) -> ImportSummary:
+        if self.next_member == 0:
+            raise SiteFileError("This is not a Broadsheet export: the document is empty.")
         if self.next_member < len(MEMBERS):
             raise SiteFileError(f'The file ends before its member "{MEMBERS[self.next_member]}".')
         return self.summary

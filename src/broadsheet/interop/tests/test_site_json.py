@@ -307,6 +307,7 @@ def test_a_file_of_another_format_is_refused(exported):
     exported["format"] = "wordpress"
     assert "not a Broadsheet export" in refused(exported)
     assert "not a Broadsheet export" in refused('{"posts": []}')
+    assert "not a Broadsheet export" in refused("{}")
 
 
 def test_a_reply_to_a_comment_that_is_not_there_is_refused_with_its_path(exported):
