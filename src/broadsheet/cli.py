@@ -291,13 +291,6 @@ def import_json(args: argparse.Namespace) -> int:
     except OSError as error:
         print(f"broadsheet import json: cannot read {args.file}: {error.strerror}", file=sys.stderr)
         return 2
-    except UnicodeDecodeError as error:
-        print(
-            f"broadsheet import json: {args.file} is not UTF-8 text ({error.reason}). "
-            "Nothing was imported.",
-            file=sys.stderr,
-        )
-        return 2
     except BroadsheetError as error:
         print(f"broadsheet import json: {error.message} Nothing was imported.", file=sys.stderr)
         return 2

@@ -288,8 +288,11 @@ def import_site(file: TextIO, *, progress: Progress | None = None) -> ImportSumm
     with transaction.atomic():
         check_site_is_empty()
         reader = _SiteReader(progress)
-        for event in read_document(file):
-            reader.read(event)
+        try:
+            for event in read_document(file):
+                reader.read(event)
+        except UnicodeDecodeError as error:
+            raise SiteFileError(f"The file is not UTF-8 text ({error.reason}).") from None
         summary = reader.finish()
         _reset_id_sequences()
         repaired = recount_comments()

@@ -63,7 +63,7 @@ def test_import_says_when_the_file_is_missing_or_not_text(db, tmp_path, capsys):
     binary = tmp_path / "site.json"
     binary.write_bytes(b'{"format": "\xff\xfe"}')
     assert main(["import", "json", str(binary)]) == 2
-    assert "is not UTF-8 text" in capsys.readouterr().err
+    assert "The file is not UTF-8 text" in capsys.readouterr().err
 
 
 def test_progress_in_a_log_is_a_line_per_table_and_per_many_rows(capsys, monkeypatch):
