@@ -2,7 +2,7 @@
 
 `export_site` writes every row that is the site's data, table by table in the order of
 their ids, one row per line, so that a site of any size is written a batch at a time and two
-exports of an unchanged site differ only in `exported_at`. `import_site` reads such a file
+exports of an unchanged site are the same bytes. `import_site` reads such a file
 into an empty site, a row at a time (streamed_json), in one transaction: every check passes
 or nothing is written.
 
@@ -29,7 +29,6 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, models, transaction
-from django.utils import timezone
 
 from broadsheet.accounts.models import User
 from broadsheet.changes import SiteRestored, announce
@@ -40,6 +39,7 @@ from broadsheet.errors import InvalidInput
 from broadsheet.interop.site_format import (
     FORMAT,
     MEMBERS,
+    OPTIONAL_MEMBERS,
     SETTINGS,
     SETTINGS_FIELDS,
     TABLES,
@@ -128,8 +128,10 @@ def export_site(
     """
     counts: dict[str, int] = {}
     with _one_snapshot():
-        stamp = json_datetime(exported_at or timezone.now())
-        file.write(f'{{"format":{_dumps(FORMAT)},"version":{VERSION},"exported_at":"{stamp}",\n')
+        # No time of export unless asked: exporting, importing and exporting again gives the
+        # same bytes (the file's own date says when it was written).
+        stamp = f',"exported_at":"{json_datetime(exported_at)}"' if exported_at else ""
+        file.write(f'{{"format":{_dumps(FORMAT)},"version":{VERSION}{stamp},\n')
         file.write(f'"settings":{_dumps(_settings_document())},\n')
         groups = [
             {"name": group.name, "permissions": sorted(_permission_labels(group.permissions.all()))}
@@ -373,6 +375,8 @@ class _SiteReader:
                 key, f"Broadsheet's version {VERSION} format has no such member", event.line
             )
         position = MEMBERS.index(key)
+        if MEMBERS[self.next_member] in OPTIONAL_MEMBERS and position > self.next_member:
+            self.next_member += 1  # an optional member left out
         if position < self.next_member:
             raise _error(key, "appears twice, or after members that follow it", event.line)
         if position > self.next_member:

@@ -37,6 +37,9 @@ def test_export_then_import_into_an_empty_site(small_site, tmp_path, capsys):
     imported = capsys.readouterr()
     assert "Imported" in imported.out and "Rendered 1 comments." in imported.out
     assert site_content() == before
+    again = tmp_path / "again.json"
+    assert main(["export", "json", str(again)]) == 0
+    assert again.read_bytes() == target.read_bytes()  # export, import, export: the same bytes
 
 
 def test_import_refuses_a_site_that_has_content(small_site, tmp_path, capsys):
