@@ -419,7 +419,8 @@ class _Writer:
         else:
             self.summary.count_updated("page" if record.is_page else POST)
         for note in (*record.notes, *saved.warnings):
-            self.summary.notes.append(f"Post {record.title!r}: {note}")
+            # As written: repr would double a title's backslashes ("\\o/").
+            self.summary.notes.append(f"Post “{record.title}”: {note}")
         self._redirects_to_post(record, saved.post)
 
     def _redirects_to_post(self, record: ImportedPost, post: Post) -> None:
