@@ -8,6 +8,7 @@ aggregated or rendered from Markdown at read time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.validators import URLValidator
@@ -36,6 +37,12 @@ class OverflowMode(models.TextChoices):
 
     PAGINATED = "paginated", "Paginated: pages of whole sub-threads"
     THREADED = "threaded", "Threaded: top-level comments in full, replies as one-line entries"
+
+
+def edit_window_open(*, created: datetime, edit_minutes: int, now: datetime) -> bool:
+    """Whether a comment made at `created` may still be edited by its author: the one rule
+    behind the edit check (services) and the reader's own "Edit" links (selectors)."""
+    return now <= created + timedelta(minutes=edit_minutes)
 
 
 class DiscussionSettings(OneRowPerSite):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
@@ -18,6 +17,7 @@ from broadsheet.discussion.models import (
     DiscussionSettings,
     OverflowMode,
     Rating,
+    edit_window_open,
     thread_look,
 )
 from broadsheet.discussion.paging import page_holding, starts_by_budget, starts_by_count
@@ -287,7 +287,7 @@ def reader_parts(*, post: Post, viewer: Actor, edit_minutes: int) -> dict[str, o
     own_ratings = dict(
         Rating.objects.filter(comment__post=post, rater=account).values_list("comment_id", "value")
     )
-    cutoff = timezone.now() - timedelta(minutes=edit_minutes)
+    now = timezone.now()
     own = list(
         Comment.objects.filter(post=post, author_id=account.pk)
         .exclude(state=CommentState.DELETED)
@@ -299,7 +299,11 @@ def reader_parts(*, post: Post, viewer: Actor, edit_minutes: int) -> dict[str, o
         "trusted": is_trusted(viewer),
         "own_ratings": {str(comment_id): value for comment_id, value in own_ratings.items()},
         "own_comments": [comment_id for comment_id, _ in own],
-        "editable": [comment_id for comment_id, created in own if created >= cutoff],
+        "editable": [
+            comment_id
+            for comment_id, created in own
+            if edit_window_open(created=created, edit_minutes=edit_minutes, now=now)
+        ],
     }
 
 

@@ -59,6 +59,7 @@ from broadsheet.discussion.models import (
     Rating,
     ThreadLook,
     ThreadState,
+    edit_window_open,
     thread_look,
     validate_author_url,
 )
@@ -774,8 +775,9 @@ def check_can_edit_comment(*, user: Actor, comment: Comment, settings: Discussio
     account = signed_in(user)
     if account is None or comment.author_id != account.pk:
         raise NotAllowed("Only the author or a moderator may edit this comment.")
-    window = timedelta(minutes=settings.comment_edit_minutes)
-    if timezone.now() > comment.created + window:
+    if not edit_window_open(
+        created=comment.created, edit_minutes=settings.comment_edit_minutes, now=timezone.now()
+    ):
         raise NotAllowed(
             f"Comments can be edited for {settings.comment_edit_minutes} minutes after posting; "
             "that time has passed."

@@ -628,10 +628,13 @@ def comment_page(request: HttpRequest, comment_id: int) -> HttpResponse:
         and (user.is_authenticated or settings.allow_anonymous_comments)
     )
     own = user.is_authenticated and comment.author_id == user.pk
-    rateable = {CommentState.VISIBLE}
-    if is_trusted(user):
-        rateable.add(CommentState.HIDDEN)
-    can_rate = look.show_ratings and user.is_authenticated and not own and comment.state in rateable
+    try:
+        services.check_can_rate(
+            user=user, comment=comment, value=services.HIGHEST_RATING, settings=settings
+        )
+        can_rate = True
+    except BroadsheetError:
+        can_rate = False
     own_rating = None
     if can_rate:
         own_rating = (
