@@ -17,7 +17,8 @@ help:
 	@echo "make dev    Django's autoreloading development server"
 	@echo "make bench  bulk writes, thread pages at 1,000 and 10,000 comments, 16 concurrent writers,"
 	@echo "            thread pages of 100 to 20,000 comments served under wrk beside nginx, and (as root)"
-	@echo "            one host against two behind nginx -> docs/performance.md"
+	@echo "            one host against two behind nginx, and a 200,000-comment WordPress import"
+	@echo "            -> docs/performance.md"
 	@echo "make lock   refresh requirements/constraints.txt from the current environment"
 
 $(BIN)/python:
@@ -82,6 +83,7 @@ bench: $(VENV)/.installed-dev bench-deps
 	$(BIN)/python -m bench.writers
 	$(BIN)/python -m bench.serving
 	$(BIN)/python -m bench.hosts
+	$(BIN)/python -m bench.wxr_import
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -133,6 +133,14 @@ class PostUnpublished(Change):
     post_id: int
 
 
+# Interop
+@dataclass(frozen=True)
+class SiteRestored(Change):
+    """A whole site was written at once from Broadsheet's own format (interop.site_json):
+    its rows as they were exported, beside the services, so no other change was announced.
+    Whatever is kept of the site elsewhere (cached pages, indexes) starts again."""
+
+
 Listener = Callable[[Any], None]
 
 _listeners: dict[type[Change], list[Listener]] = defaultdict(list)

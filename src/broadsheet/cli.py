@@ -1,5 +1,6 @@
 """The `broadsheet` command: serve the site, run the worker, load demo content, manage users
-and tokens, score files with the spam filter, import sites from elsewhere."""
+and tokens, score files with the spam filter, import sites from elsewhere, and export and
+import the whole site."""
 
 from __future__ import annotations
 
@@ -465,6 +466,71 @@ def _read_wxr(args: argparse.Namespace) -> tuple[Source, Iterable[Record]]:
     return Source.WORDPRESS, read_wxr_files(args.files, permalinks=permalinks, time_zone=time_zone)
 
 
+class ProgressLines:
+    """Where a long export or import is: one line rewritten in place on a terminal; in a log
+    (not a terminal), a line per table and one per PLAIN_EVERY rows, so that it stays short."""
+
+    PLAIN_EVERY = 50_000
+
+    def __init__(self, verb: str) -> None:
+        self.verb = verb
+        self.on_terminal = sys.stderr.isatty()
+        self.reported: dict[str, int] = {}
+
+    def __call__(self, what: str, done: int, total: int | None) -> None:
+        finished = total is not None and done >= total
+        of_total = f" of {total:,}" if total is not None else ""
+        text = f"{self.verb} {what}: {done:,}{of_total}"
+        if self.on_terminal:
+            print(f"\r\033[K{text}", end="\n" if finished else "", file=sys.stderr, flush=True)
+            return
+        step = done // self.PLAIN_EVERY
+        if finished or step > self.reported.get(what, 0):
+            self.reported[what] = step
+            print(text, file=sys.stderr, flush=True)
+
+
+def export_json(args: argparse.Namespace) -> int:
+    _setup_django()
+    from broadsheet.interop.site_json import export_site
+
+    target = Path(args.file)
+    # Written beside the target and moved into place at the end: an export that fails half
+    # way leaves no half file, and never damages the previous one.
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8") as file:
+            summary = export_site(file, progress=ProgressLines("Exporting"))
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        print(f"broadsheet export json: cannot write {target}: {error.strerror}", file=sys.stderr)
+        return 2
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    print(f"{summary} Written to {target}.")
+    return 0
+
+
+def import_json(args: argparse.Namespace) -> int:
+    _setup_django()
+    from broadsheet.errors import BroadsheetError
+    from broadsheet.interop.site_json import import_site
+
+    try:
+        with Path(args.file).open(encoding="utf-8") as file:
+            summary = import_site(file, progress=ProgressLines("Importing"))
+    except OSError as error:
+        print(f"broadsheet import json: cannot read {args.file}: {error.strerror}", file=sys.stderr)
+        return 2
+    except BroadsheetError as error:
+        print(f"broadsheet import json: {error.message} Nothing was imported.", file=sys.stderr)
+        return 2
+    print(summary)
+    return 0
+
+
 def manage(args: argparse.Namespace) -> int:
     _setup_django()
     from django.core.management import execute_from_command_line
@@ -570,6 +636,18 @@ def build_parser() -> argparse.ArgumentParser:
     token_parser.add_argument("name")
     token_parser.set_defaults(handler=token)
 
+    export_parser = commands.add_parser("export", help="write the site to a file")
+    export_formats = export_parser.add_subparsers(
+        dest="export_format", required=True, metavar="FORMAT"
+    )
+    export_json_parser = export_formats.add_parser(
+        "json",
+        help="the whole site (settings, accounts, posts, comments, moderation, redirects) as "
+        "Broadsheet's own JSON format (docs/export-format.md)",
+    )
+    export_json_parser.add_argument("file", type=Path, help="the file to write (replaced)")
+    export_json_parser.set_defaults(handler=export_json)
+
     import_parser = commands.add_parser(
         "import",
         help="bring posts, comments, people and old links in from another site "
@@ -577,6 +655,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imports = import_parser.add_subparsers(dest="import_format", required=True, metavar="FORMAT")
     _add_import_formats(imports)
+    import_json_parser = imports.add_parser(
+        "json",
+        help="a whole site exported by `broadsheet export json`, into this empty site: all "
+        "of it or nothing",
+    )
+    import_json_parser.add_argument("file", type=Path, help="the file to read")
+    import_json_parser.set_defaults(handler=import_json)
 
     manage_parser = commands.add_parser("manage", help="run a Django management command")
     manage_parser.add_argument("arguments", nargs=argparse.REMAINDER)

@@ -7,8 +7,9 @@ class DiscussionConfig(AppConfig):
     verbose_name = "Discussion"
 
     def ready(self) -> None:
-        from broadsheet.changes import DisplayNameChanged, listen
+        from broadsheet.changes import DisplayNameChanged, SiteRestored, listen
         from broadsheet.discussion import listeners
 
         listen(listeners.ThreadChange, listeners.move_thread_version)
         listen(DisplayNameChanged, listeners.show_new_display_name)
+        listen(SiteRestored, listeners.forget_every_page)

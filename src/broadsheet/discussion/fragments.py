@@ -11,7 +11,7 @@ whose key no longer matches is rendered again when it is next read.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from django.template import engines
@@ -22,7 +22,7 @@ from broadsheet.discussion.models import Comment, ThreadLook, thread_look
 from broadsheet.discussion.tree import CommentRow
 from broadsheet.markup import first_words, plain_text
 from broadsheet.publishing.bylines import site_clock
-from broadsheet.publishing.models import SiteSettings
+from broadsheet.publishing.models import Post, SiteSettings
 
 FRAGMENT_TEMPLATE = "discussion/_comment_head.html"
 LINE_TEMPLATE = "discussion/_comment_line.html"
@@ -145,14 +145,13 @@ def row_of(comment: Comment) -> CommentRow:
 def refresh_fragment(comment: Comment, site: SiteSettings, look: ThreadLook | None = None) -> None:
     """Render the comment's fragment into its fields; the caller saves them. Without `look`,
     the comment's post gives it."""
-    look = look or thread_look(comment.post)
-    comment.fragment_html, comment.line_html = render_fragments([row_of(comment)], site, look)[0]
-    comment.fragment_key = fragment_key_for(site, look)
+    refresh_fragments([comment], site, look or thread_look(comment.post))
 
 
-def refresh_fragments(comments: list[Comment], site: SiteSettings, look: ThreadLook) -> None:
-    """refresh_fragment for many comments of one thread: the templates and the key are looked
-    up once, not once a comment (a tenth of an import's time went there)."""
+def refresh_fragments(comments: Sequence[Comment], site: SiteSettings, look: ThreadLook) -> None:
+    """Render the fragments of comments of one thread into their fields; the caller saves
+    them. Each comment's author must be loaded (select_related) or None. The templates and the
+    key are looked up once, not once a comment (a tenth of an import's time went there)."""
     key = fragment_key_for(site, look)
     rendered = render_fragments([row_of(comment) for comment in comments], site, look)
     for comment, (full, line) in zip(comments, rendered, strict=True):
@@ -160,6 +159,25 @@ def refresh_fragments(comments: list[Comment], site: SiteSettings, look: ThreadL
 
 
 FRAGMENT_FIELDS = ["fragment_html", "line_html", "fragment_key"]
+RENDER_BATCH = 1000  # comments loaded and rendered at a time: bounded memory on any thread
+
+
+def render_thread_fragments(post: Post, site: SiteSettings, look: ThreadLook) -> int:
+    """Render and store the fragments of every comment of a post, and say how many: for
+    rows written beside post_comments (a restored site), whose fragments were not stored."""
+    rendered, last_id = 0, 0
+    while True:
+        batch = list(
+            Comment.objects.filter(post=post, pk__gt=last_id)
+            .select_related("author")
+            .order_by("pk")[:RENDER_BATCH]
+        )
+        if not batch:
+            return rendered
+        refresh_fragments(batch, site, look)
+        Comment.objects.bulk_update(batch, FRAGMENT_FIELDS, batch_size=500)
+        rendered += len(batch)
+        last_id = batch[-1].pk
 
 
 def refresh_stale_fragments(rows: list[CommentRow], site: SiteSettings, look: ThreadLook) -> None:

@@ -13,6 +13,7 @@ from broadsheet.changes import (
     PostEdited,
     PostPublished,
     PostUnpublished,
+    SiteRestored,
     ThreadClosed,
     ThreadOpened,
     ThreadRecounted,
@@ -57,3 +58,10 @@ def show_new_display_name(change: DisplayNameChanged) -> None:
         Q(post__comments__author_id=change.user_id) | Q(post__authors=change.user_id)
     ).update(version=F("version") + 1)
     move_site_token()  # the name shows in bylines, comment heads and lists everywhere
+
+
+def forget_every_page(change: SiteRestored) -> None:
+    """Every cached page's key holds the site's token (discussion.page_cache.page_key), so
+    moving it on makes every page cached before the import unreachable, those of a site
+    that stood in this cache before with the same post ids included."""
+    move_site_token()

@@ -97,6 +97,9 @@ class _DryRunDone(Exception):
     """Raised inside the import's transaction to roll a dry run back."""
 
 
+REDIRECT_BATCH = 500  # redirects per INSERT, well under SQLite's variables per statement
+
+
 def run_import(
     *,
     source: Source,
@@ -155,6 +158,9 @@ class _Writer:
     dropped_user_urls: bool = False
     pending_comments: list[ImportedComment] = field(default_factory=list)
     pending_users: dict[str, ImportedUser] = field(default_factory=dict)
+    # Old address -> new, written a batch at a time: a Scoop site has one per comment.
+    pending_redirects: dict[str, str] = field(default_factory=dict)
+    post_urls: dict[int, str] = field(default_factory=dict)
     remembered: list[ImportedObject] = field(default_factory=list)
     users: dict[int, User] = field(default_factory=dict)
     section_names: dict[int, str] = field(default_factory=dict)
@@ -208,6 +214,7 @@ class _Writer:
             self._flush_comments()
         if self.pending_users:
             self._flush_users()
+        self._flush_redirects()
         if self.rated_authors:
             settings = ModerationSettings.current()
             for user_id in sorted(self.rated_authors - self.given_reputation):
@@ -547,9 +554,7 @@ class _Writer:
     def _write_redirect(self, record: ImportedRedirect) -> None:
         target = record.target
         if record.post_key is not None:
-            post_url = Post.objects.get(
-                pk=self._target_id(POST, record.post_key)
-            ).get_absolute_url()
+            post_url = self._post_url(self._target_id(POST, record.post_key))
             # A target that is only a fragment names a place on the post's page: a comment's
             # anchor (Scoop's /comments/<sid>/<cid> leads to #comment-<cid>).
             target = post_url + target if target.startswith("#") else post_url
@@ -578,20 +583,43 @@ class _Writer:
         if len(old_path) > MAX_OLD_PATH_LENGTH or len(target) > MAX_OLD_PATH_LENGTH:
             self.summary.skip(f"redirect {old_path[:80]}…", "an address is too long to keep")
             return
-        existing = Redirect.objects.filter(old_path=old_path).first()
-        if existing is None:
-            Redirect.objects.create(old_path=old_path, new_path=target, source=self.source)
-            self.summary.count_created("redirect")
-        elif existing.new_path == target:
-            self._unchanged("redirect")
-        elif existing.source == self.source:
-            existing.new_path = target
-            existing.save(update_fields=["new_path"])
-            self.summary.count_updated("redirect")
-        else:
-            self.summary.skip(
-                f"redirect {old_path}", f"it leads to {existing.new_path} already (kept)"
-            )
+        self.pending_redirects[old_path] = target  # a later record for the same address wins
+        if len(self.pending_redirects) >= REDIRECT_BATCH:
+            self._flush_redirects()
+
+    def _post_url(self, post_id: int) -> str:
+        if post_id not in self.post_urls:
+            self.post_urls[post_id] = Post.objects.only("slug").get(pk=post_id).get_absolute_url()
+        return self.post_urls[post_id]
+
+    def _flush_redirects(self) -> None:
+        """Store the pending redirects: new ones in one INSERT, and each old address here
+        already kept, moved (when this source made it) or reported."""
+        pending, self.pending_redirects = self.pending_redirects, {}
+        if not pending:
+            return
+        existing = {
+            redirect.old_path: redirect
+            for redirect in Redirect.objects.filter(old_path__in=list(pending))
+        }
+        new = []
+        for old_path, target in pending.items():
+            found = existing.get(old_path)
+            if found is None:
+                new.append(Redirect(old_path=old_path, new_path=target, source=self.source))
+            elif found.new_path == target:
+                self._unchanged("redirect")
+            elif found.source == self.source:
+                found.new_path = target
+                found.save(update_fields=["new_path"])
+                self.summary.count_updated("redirect")
+            else:
+                self.summary.skip(
+                    f"redirect {old_path}", f"it leads to {found.new_path} already (kept)"
+                )
+        Redirect.objects.bulk_create(new, batch_size=REDIRECT_BATCH)
+        if new:
+            self.summary.count_created("redirect", len(new))
 
     # Bookkeeping
 
