@@ -19,8 +19,11 @@ class ImportRunForm(forms.Form):
         choices=ImportFormat.choices,
         widget=forms.RadioSelect,
         label="Format",
-        help_text="A Scoop site is read from its database on the server: "
-        "broadsheet import scoop mysql://user:password@host/database.",
+        # Scoop is a database, not a file; Broadsheet's own JSON goes only into an empty
+        # site, which a site with an admin signed in is not.
+        help_text="On the server instead: a Scoop site, read from its database (broadsheet "
+        "import scoop mysql://user:password@host/database), and a Broadsheet export, restored "
+        "into a new, empty site (broadsheet import json FILE).",
     )
     file = forms.FileField(
         label="Export file",
