@@ -108,6 +108,14 @@ def execute_import_run(run_id: int) -> ImportState | None:
         }
     except BroadsheetError as error:  # ImportFileError names the line and the element
         outcome = {"state": ImportState.FAILED, "error": error.message}
+    except FileNotFoundError:
+        # The page kept it in MEDIA_ROOT on the host that took the upload (docs/deploy.md).
+        outcome = {
+            "state": ImportState.FAILED,
+            "error": "The uploaded file is not on the machine the worker runs on: the worker "
+            "must see the web hosts' media folder, or the export can be imported there with "
+            "`broadsheet import`.",
+        }
     except OSError as error:
         outcome = {"state": ImportState.FAILED, "error": f"The file could not be read: {error}"}
     except Exception as error:

@@ -34,6 +34,7 @@ from broadsheet.interop.uploads import FileKind, UploadRefused, kind_of
 from broadsheet.interop.writer import run_import
 from broadsheet.interop.wxr import read_wxr
 from broadsheet.publishing.models import Post
+from broadsheet.publishing.tests.factories import make_post
 from broadsheet.worker import run_worker
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -301,6 +302,20 @@ def test_an_export_wordpress_would_refuse_fails_with_wordpresss_reason(
 
 
 @pytest.mark.django_db
+def test_a_worker_that_cannot_see_the_uploaded_file_says_so(
+    start: Callable[..., ImportRun],
+) -> None:
+    """At scale the worker may run on another machine than the web host that took the
+    upload: it must share the media folder."""
+    run = start(SITE)
+    Path(run.file.path).unlink()
+
+    assert run_queued_imports() == ["failed"]
+    run.refresh_from_db()
+    assert run.error.startswith("The uploaded file is not on the machine the worker runs on")
+
+
+@pytest.mark.django_db
 def test_a_dry_run_says_what_it_would_create_and_creates_nothing(
     admin_client: Client, start: Callable[..., ImportRun]
 ) -> None:
@@ -331,6 +346,25 @@ def test_a_disqus_export_lists_each_thread_it_left_out_with_the_reason(
     what, why = run.summary["skipped"][0]
     assert f"Skipped ({len(run.summary['skipped'])})" in page
     assert f"<li>{what}: {why}</li>".replace("'", "&#x27;") in page
+
+
+@pytest.mark.django_db
+def test_a_thread_map_attaches_a_disqus_thread_that_matches_no_post(
+    admin_client: Client, editor: User, start: Callable[..., ImportRun]
+) -> None:
+    found_again = make_post(editor, "Found again", slug="found-again")
+    run = start(
+        FIXTURES / "disqus_export.xml",
+        format="disqus",
+        map_file=SimpleUploadedFile("map.csv", b"Disqus thread,post\n203,found-again\n"),
+    )
+    assert Path(run.map_file.path).read_bytes().endswith(b"203,found-again\n")
+
+    assert run_queued_imports() == ["done"]
+
+    assert Comment.objects.get(author_name="Lost Soul").post == found_again
+    run.refresh_from_db()
+    assert not run.map_file
 
 
 @pytest.mark.django_db
