@@ -4,6 +4,7 @@ editor may search, add and remove (imports add most of them); and the site impor
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -20,7 +21,7 @@ from django.utils import timezone
 from broadsheet.errors import NotAllowed
 from broadsheet.interop.forms import ImportRunForm
 from broadsheet.interop.import_runs import current_progress, start_import_run
-from broadsheet.interop.models import ImportFormat, ImportRun, Redirect
+from broadsheet.interop.models import ImportFormat, ImportRun, ImportState, Redirect
 from broadsheet.interop.uploads import UploadRefused
 from broadsheet.interop.writer import old_path_of
 from broadsheet.publishing.models import validate_site_link
@@ -62,6 +63,8 @@ class RedirectAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 RUN_PAGE_REFRESH_SECONDS = 2  # how often the page of an unfinished import reloads itself
+# A running import counts every second; this long without a count, its worker has stopped.
+STALLED_AFTER = timedelta(minutes=10)
 SKIPS_LISTED = 500  # on the run's page; the full summary text below lists every one
 
 
@@ -159,6 +162,8 @@ class ImportRunAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
             "seconds_since_counted": (
                 int((timezone.now() - counted).total_seconds()) if counted else None
             ),
+            "stalled": run.state == ImportState.RUNNING
+            and timezone.now() - (counted or run.started or run.created) > STALLED_AFTER,
             "counts": _counts_by_kind(summary),
             "skipped": skipped[:SKIPS_LISTED],
             "skipped_count": len(skipped),

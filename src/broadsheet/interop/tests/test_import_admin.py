@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
@@ -401,6 +403,23 @@ def test_a_running_imports_page_shows_the_records_read_so_far_and_reloads(
     assert "1,200" in page and "counted 0 s ago" in page
     assert '<meta http-equiv="refresh" content="2">' in page
     assert "Running" in page
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_stopped_says_so_after_ten_minutes_without_a_count(
+    admin_client: Client, start: Callable[..., ImportRun]
+) -> None:
+    run = start(SITE)
+    eleven_minutes_ago = timezone.now() - timedelta(minutes=11)
+    ImportRun.objects.filter(pk=run.pk).update(
+        state=ImportState.RUNNING, started=eleven_minutes_ago
+    )
+    assert "the worker running this import has probably stopped" in (
+        admin_client.get(run_page(run)).content.decode()
+    )
+
+    ImportProgress(run.pk)(100)  # counting again
+    assert "probably stopped" not in admin_client.get(run_page(run)).content.decode()
 
 
 @pytest.mark.django_db
