@@ -17,6 +17,7 @@ DISQUS_OPTIONS = ("map_file",)
 class ImportRunForm(forms.Form):
     format = forms.ChoiceField(
         choices=ImportFormat.choices,
+        initial=ImportFormat.WXR,
         widget=forms.RadioSelect,
         label="Format",
         # Scoop is a database, not a file; Broadsheet's own JSON goes only into an empty
