@@ -219,10 +219,10 @@ if PRODUCTION:
 
 NINJA_PAGINATION_PER_PAGE = 20
 
-# Background work (spam filter retraining, emptying the spam folder) runs in the worker:
-# `broadsheet worker`, which `broadsheet serve` starts beside the web server. Tasks wait in
-# the site's own database (django-tasks-db), so no broker is needed and a task queued in a
-# transaction that rolls back is never run.
+# Background work (spam filter retraining, emptying the spam folder, imports started in the
+# admin) runs in the worker: `broadsheet worker`, which `broadsheet serve` starts beside the
+# web server. Tasks wait in the site's own database (django-tasks-db), so no broker is needed
+# and a task queued in a transaction that rolls back is never run.
 TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
 }

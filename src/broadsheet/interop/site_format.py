@@ -27,7 +27,7 @@ from broadsheet.accounts.models import ApiToken, User
 from broadsheet.discussion.models import Comment, DiscussionSettings, Rating, ThreadState
 from broadsheet.guard.models import Ban
 from broadsheet.input_text import unstorable_character, unstorable_in
-from broadsheet.interop.models import ImportedObject, Redirect
+from broadsheet.interop.models import ImportedObject, ImportRun, Redirect
 from broadsheet.moderation.models import Flag, ModerationAction, ModerationSettings
 from broadsheet.publishing.models import Post, Section, SiteSettings, Tag
 from broadsheet.screening.models import RememberedSpam, ScreeningSettings, SpamExample, SpamModel
@@ -187,6 +187,7 @@ MODELS_LEFT_OUT: dict[type[models.Model], str] = {
     "scripts ask for new tokens after a move",
     SpamModel: "fitted again from the spam examples by the worker (a pickle is code, never "
     "loaded from a file)",
+    ImportRun: "the admin's record of the imports it ran here, like the admin's history",
 }
 OTHER_DATA_LEFT_OUT = (
     "sessions (everyone logs in again), log-in attempts and lockouts (django-axes), queued "
