@@ -26,13 +26,19 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
 from broadsheet.discussion.choices import CHOICE_COOKIE
-from broadsheet.discussion.page_cache import PAGE_CACHE_SECONDS, accepted_encoding, deploy_digest
+from broadsheet.discussion.page_cache import (
+    PAGE_CACHE_SECONDS,
+    accepted_encoding,
+    deploy_digest,
+    is_not_modified,
+)
 from broadsheet.page_versions import tokens_for
 
 # The header by which the view hands this layer what the page was built from; never sent on.
@@ -77,6 +83,7 @@ class FrontEntry:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     etag: str
+    last_modified: int  # seconds since the epoch, as the Last-Modified header says
 
 
 def _cookie_value(cookie_header: str, name: str) -> str:
@@ -131,18 +138,15 @@ def _fresh(entry: FrontEntry) -> bool:
     return tokens_for(built.post_id) == (built.thread_token, built.site_token)
 
 
-def _not_modified(environ: dict[str, Any], entry: FrontEntry) -> bool:
-    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-    if if_none_match is None:
-        return False
-    wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in wanted or entry.etag.removeprefix("W/") in wanted
-
-
 def _answer(
     environ: dict[str, Any], start_response: StartResponse, entry: FrontEntry
 ) -> list[bytes]:
-    if _not_modified(environ, entry):
+    if is_not_modified(
+        if_none_match=environ.get("HTTP_IF_NONE_MATCH"),
+        if_modified_since=environ.get("HTTP_IF_MODIFIED_SINCE"),
+        etag=entry.etag,
+        last_modified=entry.last_modified,
+    ):
         kept = ("etag", "last-modified", "cache-control", "vary")
         headers = [(name, value) for name, value in entry.headers if name.lower() in kept]
         start_response("304 Not Modified", [*headers, ("X-Page-Cache", "front")])
@@ -210,8 +214,11 @@ class FrontCache:
             for name, value in caught["headers"]
             if name.lower() not in PER_RESPONSE_HEADERS
         )
-        etag = next((value for name, value in headers if name.lower() == "etag"), "")
-        entry = FrontEntry(built_from, caught["status"], headers, body, etag)
+        sent = {name.lower(): value for name, value in headers}
+        last_modified = int(parsedate_to_datetime(sent["last-modified"]).timestamp())
+        entry = FrontEntry(
+            built_from, caught["status"], headers, body, sent.get("etag", ""), last_modified
+        )
         timeout = max(1, min(PAGE_CACHE_SECONDS, int(built_from.expires_at - time.time())))
         with contextlib.suppress(Exception):  # the page is answered all the same
             cache.set(key, entry, timeout)

@@ -214,25 +214,33 @@ def accepted_encoding(accept_encoding: str) -> str:
     return ""
 
 
-def _not_modified(request: HttpRequest, stored: StoredPage) -> bool:
-    if_none_match = request.headers.get("If-None-Match")
+def is_not_modified(
+    *, if_none_match: str | None, if_modified_since: str | None, etag: str, last_modified: int
+) -> bool:
+    """Whether a conditional GET's validators match the stored page (answer 304). An ETag,
+    when sent, decides; weak and strong forms compare alike. Also used before Django
+    (front_cache.py), with the headers from the WSGI environ."""
     if if_none_match is not None:
         wanted = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in wanted or stored.etag.removeprefix("W/") in wanted
-    if_modified_since = request.headers.get("If-Modified-Since")
+        return "*" in wanted or etag.removeprefix("W/") in wanted
     if if_modified_since:
         try:
             since = parsedate_to_datetime(if_modified_since).timestamp()
         except (TypeError, ValueError):
             return False
-        return stored.last_modified <= since
+        return last_modified <= since
     return False
 
 
 def respond(request: HttpRequest, stored: StoredPage, *, hit: bool) -> HttpResponse:
     """The stored page, in the encoding the client takes, or 304 when it has it already."""
     response: HttpResponse
-    if _not_modified(request, stored):
+    if is_not_modified(
+        if_none_match=request.headers.get("If-None-Match"),
+        if_modified_since=request.headers.get("If-Modified-Since"),
+        etag=stored.etag,
+        last_modified=stored.last_modified,
+    ):
         response = HttpResponseNotModified()
     else:
         encoding = accepted_encoding(request.headers.get("Accept-Encoding", ""))

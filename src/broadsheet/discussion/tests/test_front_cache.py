@@ -191,3 +191,14 @@ def test_keys_differ_by_host_encoding_page_and_display_choice():
     }
     assert len(keys) == 5
     assert key("/posts/a/?page=2&comment=3") == key("/posts/a/?comment=3&page=2")
+
+
+def test_if_modified_since_is_answered_before_django_too(front, post):
+    url = post.get_absolute_url()
+    last_modified = front(url).headers["Last-Modified"]
+    front(url)
+    not_modified = front(url, **{"If-Modified-Since": last_modified})
+    assert not_modified.status.startswith("304")
+    assert not_modified.headers["X-Page-Cache"] == "front"
+    older = front(url, **{"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})
+    assert older.status.startswith("200")
